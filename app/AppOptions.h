@@ -1,0 +1,36 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+// AppOptions: the command line (QCommandLineParser) and the environment, resolved into what the
+// console should do. Precedence for the database: --dsn, then DATABASE_URL, then the saved
+// profile in settings, else the embedded default in --data-dir (default: the user's data directory).
+
+#include "common/Result.h"
+
+#include <QProcessEnvironment>
+#include <QSettings>
+#include <QString>
+#include <QStringList>
+
+namespace ops::app {
+
+struct AppOptions {
+    QString connectionString;     // empty: embedded default
+    QString dataDirectory;
+    QString screenshotDirectory;  // --screenshots DIR
+    QString command;              // a subcommand that needs no display (later issues add them)
+    QStringList commandArguments;
+    bool showVersion = false;
+    bool showHelp = false;
+    QString helpText;
+
+    static ops::services::Result<AppOptions> parse(const QStringList& arguments,
+                                                   const QProcessEnvironment& environment,
+                                                   const QSettings& settings);
+    // Decided from argv before any Q*Application exists: --version, --help and subcommands run
+    // headless, everything else opens the window.
+    static bool needsDisplay(int argc, char** argv);
+    static QStringList subcommands();
+};
+
+} // namespace ops::app

@@ -1,0 +1,121 @@
+// SPDX-License-Identifier: MIT
+#include "MainWindow.h"
+
+#include "common/PlaceholderPanel.h"
+
+#include <QApplication>
+#include <QCloseEvent>
+#include <QDir>
+#include <QLabel>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QSettings>
+#include <QStatusBar>
+#include <QTabWidget>
+
+namespace ops::app {
+
+using ops::widgets::PlaceholderPanel;
+
+MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
+{
+    setWindowTitle(tr("Ops Console"));
+    m_tabs = new QTabWidget(this);
+    m_tabs->setDocumentMode(true);
+    m_tabs->addTab(new PlaceholderPanel(tr("Live health"),
+                                        tr("p95 latency, throughput, success and error rate, circuit-breaker state and "
+                                           "uptime from the platform's health endpoints, the database's statistics and "
+                                           "the console's own connection pool.")),
+                   tr("Health"));
+    m_tabs->addTab(new PlaceholderPanel(tr("Sandbox violations"),
+                                        tr("What the coding agents' sandbox blocked: files read outside the project, "
+                                           "hosts outside the allow-list, secrets such as .env.local. Live, searchable "
+                                           "and triaged.")),
+                   tr("Sandbox"));
+    m_tabs->addTab(new PlaceholderPanel(tr("Deployments"),
+                                        tr("Every deployment per environment, and a one-click rollback to the last "
+                                           "known-good one: safe when two operators click at once, verified by health "
+                                           "checks, audited.")),
+                   tr("Deployments"));
+    m_tabs->addTab(new PlaceholderPanel(tr("Standup and checkpoints"),
+                                        tr("The plan's days, tasks and owners; yesterday / today / blockers with P0-P2 "
+                                           "escalation; Go/No-Go checkpoints evaluated from live metrics and signed.")),
+                   tr("Standup"));
+    setCentralWidget(m_tabs);
+
+    m_databaseLabel = new QLabel(tr("Starting the database…"), this);
+    m_databaseLabel->setTextFormat(Qt::PlainText);
+    m_databaseLabel->setObjectName(QStringLiteral("databaseStatus"));
+    statusBar()->addWidget(m_databaseLabel, 1);
+
+    createMenus();
+
+    QSettings settings;
+    if (!restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray()))
+        resize(1200, 780);
+}
+
+void MainWindow::createMenus()
+{
+    QMenu* fileMenu = menuBar()->addMenu(tr("&File"));
+    QAction* quit = fileMenu->addAction(tr("&Quit"), this, &QWidget::close);
+    quit->setShortcut(QKeySequence::Quit);
+
+    QMenu* helpMenu = menuBar()->addMenu(tr("&Help"));
+    helpMenu->addAction(tr("&About Ops Console"), this, [this] {
+        QMessageBox box(this);
+        box.setWindowTitle(tr("About Ops Console"));
+        box.setTextFormat(Qt::PlainText);
+        box.setText(tr("Ops Console %1\nHealth, sandbox violations, deployments and standup for a web platform "
+                       "on PostgreSQL.\n\nQt %2, libpq.")
+                        .arg(QApplication::applicationVersion(), QString::fromLatin1(qVersion())));
+        box.exec();
+    });
+}
+
+QString MainWindow::databaseStatusText() const
+{
+    return m_databaseLabel->text();
+}
+
+void MainWindow::showDatabaseReady(const ops::services::DatabaseStatus& status)
+{
+    m_databaseLabel->setStyleSheet(QString());
+    m_databaseLabel->setText(status.summary());
+}
+
+void MainWindow::showDatabaseFailed(const ops::services::Error& error)
+{
+    m_databaseLabel->setStyleSheet(QStringLiteral("color: #b00020;"));
+    m_databaseLabel->setText(tr("Database unavailable: %1").arg(error.message));
+    m_databaseLabel->setToolTip(error.detail);
+}
+
+ops::services::Result<QStringList> MainWindow::saveScreenshots(const QString& directory)
+{
+    using ops::services::Error;
+    using ops::services::ErrorKind;
+    if (!QDir().mkpath(directory))
+        return Error::make(ErrorKind::Io, tr("cannot create %1").arg(directory));
+    QStringList written;
+    const int current = m_tabs->currentIndex();
+    for (int index = 0; index < m_tabs->count(); ++index) {
+        m_tabs->setCurrentIndex(index);
+        const QString file = QDir(directory).filePath(m_tabs->tabText(index).toLower().remove(QLatin1Char('&'))
+                                                      + QStringLiteral(".png"));
+        if (!grab().save(file))
+            return Error::make(ErrorKind::Io, tr("cannot write %1").arg(file));
+        written << file;
+    }
+    m_tabs->setCurrentIndex(current);
+    return written;
+}
+
+void MainWindow::closeEvent(QCloseEvent* event)
+{
+    QSettings settings;
+    settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
+    event->accept();
+}
+
+} // namespace ops::app

@@ -1,0 +1,40 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+// MainWindow: the four tabs (Health, Sandbox, Deployments, Standup), the menu and the status bar
+// with the database state. Window geometry is kept in QSettings. GUI thread only.
+
+#include "db/DatabaseBootstrap.h"
+
+#include <QMainWindow>
+
+class QLabel;
+class QTabWidget;
+
+namespace ops::app {
+
+class MainWindow final : public QMainWindow {
+    Q_OBJECT
+public:
+    explicit MainWindow(QWidget* parent = nullptr);
+
+    QTabWidget* tabs() const { return m_tabs; }
+    QString databaseStatusText() const;
+    // Saves one PNG per tab into `directory`, named after the tab ("health.png", ...).
+    // Returns the files written, or an error naming the one that failed.
+    ops::services::Result<QStringList> saveScreenshots(const QString& directory);
+
+public slots:
+    void showDatabaseReady(const ops::services::DatabaseStatus& status);
+    void showDatabaseFailed(const ops::services::Error& error);
+
+protected:
+    void closeEvent(QCloseEvent* event) override;
+
+private:
+    void createMenus();
+    QTabWidget* m_tabs = nullptr;
+    QLabel* m_databaseLabel = nullptr;
+};
+
+} // namespace ops::app

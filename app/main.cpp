@@ -1,0 +1,102 @@
+// SPDX-License-Identifier: MIT
+// ops-console: the composition root. Decides between a window and a headless command, starts
+// the database off the GUI thread, and wires services to the main window.
+
+#include "AppOptions.h"
+#include "ConsoleController.h"
+#include "MainWindow.h"
+
+#include <QApplication>
+#include <QTextStream>
+#include <QTimer>
+
+#include <memory>
+
+using namespace ops::app;
+
+namespace {
+
+void describeApplication()
+{
+    QCoreApplication::setOrganizationName(QStringLiteral("ops-console"));
+    QCoreApplication::setApplicationName(QStringLiteral("ops-console"));
+    QCoreApplication::setApplicationVersion(QStringLiteral(OPS_VERSION));
+}
+
+int runHeadless(const AppOptions& options)
+{
+    QTextStream out(stdout);
+    if (options.showHelp) {
+        out << options.helpText;
+        return 0;
+    }
+    if (options.showVersion) {
+        out << QCoreApplication::applicationName() << ' ' << QCoreApplication::applicationVersion() << '\n';
+        return 0;
+    }
+    QTextStream(stderr) << "ops-console: nothing to do\n";
+    return 2;
+}
+
+} // namespace
+
+int main(int argc, char** argv)
+{
+    qRegisterMetaType<ops::services::DatabaseStatus>();
+    qRegisterMetaType<ops::services::Error>();
+    const bool withWindow = AppOptions::needsDisplay(argc, argv);
+    std::unique_ptr<QCoreApplication> application;
+    if (withWindow)
+        application = std::make_unique<QApplication>(argc, argv);
+    else
+        application = std::make_unique<QCoreApplication>(argc, argv);
+    describeApplication();
+
+    QSettings settings;
+    auto parsed = AppOptions::parse(QCoreApplication::arguments(), QProcessEnvironment::systemEnvironment(), settings);
+    if (!parsed) {
+        QTextStream(stderr) << "ops-console: " << parsed.error().message << '\n';
+        return 2;
+    }
+    const AppOptions& options = parsed.value();
+    if (!withWindow || options.showHelp || options.showVersion)
+        return runHeadless(options);
+
+    ConsoleController controller({options.connectionString, options.dataDirectory});
+    MainWindow window;
+    QObject::connect(&controller, &ConsoleController::databaseReady, &window, &MainWindow::showDatabaseReady);
+    QObject::connect(&controller, &ConsoleController::databaseFailed, &window, &MainWindow::showDatabaseFailed);
+
+    int exitCode = 0;
+    if (!options.screenshotDirectory.isEmpty()) {
+        // Screenshot mode: wait for the data, grab every tab, exit.
+        QObject::connect(&controller, &ConsoleController::databaseReady, &window, [&] {
+            QTimer::singleShot(200, &window, [&] {
+                auto written = window.saveScreenshots(options.screenshotDirectory);
+                QTextStream out(stdout);
+                if (!written) {
+                    QTextStream(stderr) << "ops-console: " << written.error().message << '\n';
+                    QCoreApplication::exit(1);
+                    return;
+                }
+                for (const QString& file : written.value())
+                    out << file << '\n';
+                QCoreApplication::exit(0);
+            });
+        });
+        QObject::connect(&controller, &ConsoleController::databaseFailed, &window, [](const ops::services::Error& e) {
+            QTextStream(stderr) << "ops-console: " << e.toString() << '\n';
+            QCoreApplication::exit(1);
+        });
+        QTimer::singleShot(180'000, &window, [] {
+            QTextStream(stderr) << "ops-console: the tabs did not finish loading within 180 s\n";
+            QCoreApplication::exit(3);
+        });
+    }
+    window.show();
+    controller.start();
+    exitCode = QCoreApplication::exec();
+    window.hide();
+    controller.shutdown();
+    return exitCode;
+}

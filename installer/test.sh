@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# One command: install what is missing, build, and run the whole test suite through ctest.
+#   installer/test.sh                 every test (labels unit, integration, gui)
+#   installer/test.sh -L unit         only one label (any ctest arguments pass through)
+#   OPS_SANITIZE=address installer/test.sh   the suite under ASan+UBSan (or =thread for TSan),
+#                                            built in build-<sanitizer>/
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+"$root/installer/deps.sh"
+
+sanitize="${OPS_SANITIZE:-}"
+if [ -n "$sanitize" ]; then
+  export OPS_BUILD_DIR="${OPS_BUILD_DIR:-$root/build-$sanitize}"
+  "$root/installer/build.sh" -DOPS_SANITIZE="$sanitize" -DCMAKE_BUILD_TYPE=RelWithDebInfo
+else
+  "$root/installer/build.sh"
+fi
+build_dir="${OPS_BUILD_DIR:-$root/build}"
+
+# GUI tests need no display; a private runtime dir silences Qt's warning about it.
+export QT_QPA_PLATFORM="${QT_QPA_PLATFORM:-offscreen}"
+export XDG_RUNTIME_DIR="${XDG_RUNTIME_DIR:-$(mktemp -d /tmp/ops-runtime-XXXXXX)}"
+chmod 700 "$XDG_RUNTIME_DIR"
+
+cd "$build_dir"
+status=0
+ctest --output-on-failure --parallel "$(nproc)" --timeout 600 "$@" || status=$?
+echo
+if [ $status -eq 0 ]; then
+  echo "ops-console tests: all passed"
+else
+  echo "ops-console tests: FAILED (exit $status); see the output above"
+fi
+exit $status

@@ -1,0 +1,158 @@
+// SPDX-License-Identifier: MIT
+#include "db/ConnectionOptions.h"
+
+#include <QStringList>
+
+#include <libpq-fe.h>
+
+#include <memory>
+
+namespace ops::services {
+
+namespace {
+struct ConninfoDeleter {
+    void operator()(PQconninfoOption* options) const { PQconninfoFree(options); }
+};
+using ConninfoPtr = std::unique_ptr<PQconninfoOption, ConninfoDeleter>;
+
+QString quoteConninfoValue(const QString& value)
+{
+    QString escaped = value;
+    escaped.replace(QLatin1Char('\\'), QLatin1String("\\\\")).replace(QLatin1Char('\''), QLatin1String("\\'"));
+    return QLatin1Char('\'') + escaped + QLatin1Char('\'');
+}
+} // namespace
+
+Result<ConnectionOptions> ConnectionOptions::fromConnectionString(const QString& connectionString)
+{
+    char* errorMessage = nullptr;
+    ConninfoPtr parsed(PQconninfoParse(connectionString.toUtf8().constData(), &errorMessage));
+    if (!parsed) {
+        QString reason = errorMessage ? QString::fromUtf8(errorMessage).trimmed() : QStringLiteral("unreadable");
+        PQfreemem(errorMessage);
+        // libpq's message names the offending keyword, not its value, so the password cannot leak here.
+        return Error::make(ErrorKind::InvalidInput, QStringLiteral("invalid connection string: %1").arg(reason));
+    }
+    ConnectionOptions options;
+    options.m_connectionString = connectionString;
+    return options;
+}
+
+ConnectionOptions ConnectionOptions::forSocket(const QString& socketDirectory, int port, const QString& database,
+                                               const QString& user)
+{
+    ConnectionOptions options;
+    options.m_connectionString = QStringLiteral("host=%1 port=%2 dbname=%3 user=%4")
+                                     .arg(quoteConninfoValue(socketDirectory))
+                                     .arg(port)
+                                     .arg(quoteConninfoValue(database), quoteConninfoValue(user));
+    return options;
+}
+
+ConnectionOptions ConnectionOptions::withDatabase(const QString& database) const
+{
+    ConnectionOptions copy = *this;
+    copy.m_databaseOverride = database;
+    return copy;
+}
+
+ConnectionOptions ConnectionOptions::withUser(const QString& user) const
+{
+    ConnectionOptions copy = *this;
+    copy.m_userOverride = user;
+    return copy;
+}
+
+ConnectionOptions ConnectionOptions::withApplicationName(const QString& name) const
+{
+    ConnectionOptions copy = *this;
+    copy.m_applicationName = name;
+    return copy;
+}
+
+std::vector<std::pair<QByteArray, QByteArray>> ConnectionOptions::libpqParameters() const
+{
+    // Defaults come first: the expanded connection string that follows overrides them, and the
+    // explicit overrides (database, user) come last because the caller asked for them.
+    const qint64 connectSeconds = std::max<qint64>(1, (connectTimeout.count() + 999) / 1000);
+    std::vector<std::pair<QByteArray, QByteArray>> parameters = {
+        {"application_name", m_applicationName.toUtf8()},
+        {"connect_timeout", QByteArray::number(connectSeconds)},
+    };
+    if (!isLocal()) {
+        // Detect a half-open TCP connection (failover, NAT timeout) within about a minute, and
+        // give up on unacknowledged writes after 30 s, instead of the kernel's two hours.
+        parameters.insert(parameters.end(), {{"keepalives", "1"},
+                                             {"keepalives_idle", "30"},
+                                             {"keepalives_interval", "10"},
+                                             {"keepalives_count", "3"},
+                                             {"tcp_user_timeout", "30000"}});
+    }
+    parameters.emplace_back("dbname", m_connectionString.toUtf8());
+    if (!m_databaseOverride.isEmpty())
+        parameters.emplace_back("dbname", m_databaseOverride.toUtf8());
+    if (!m_userOverride.isEmpty())
+        parameters.emplace_back("user", m_userOverride.toUtf8());
+    return parameters;
+}
+
+QString ConnectionOptions::parsedValue(const char* keyword) const
+{
+    ConninfoPtr parsed(PQconninfoParse(m_connectionString.toUtf8().constData(), nullptr));
+    if (!parsed)
+        return {};
+    for (PQconninfoOption* option = parsed.get(); option->keyword; ++option) {
+        if (qstrcmp(option->keyword, keyword) == 0 && option->val)
+            return QString::fromUtf8(option->val);
+    }
+    return {};
+}
+
+QString ConnectionOptions::host() const
+{
+    const QString host = parsedValue("host");
+    return host.isEmpty() ? parsedValue("hostaddr") : host;
+}
+
+QString ConnectionOptions::database() const
+{
+    if (!m_databaseOverride.isEmpty())
+        return m_databaseOverride;
+    const QString database = parsedValue("dbname");
+    return database.isEmpty() ? user() : database;
+}
+
+QString ConnectionOptions::user() const
+{
+    if (!m_userOverride.isEmpty())
+        return m_userOverride;
+    return parsedValue("user");
+}
+
+bool ConnectionOptions::isLocal() const
+{
+    const QString hosts = host();
+    if (hosts.isEmpty())
+        return true;  // libpq's default: the Unix socket
+    for (const QString& one : hosts.split(QLatin1Char(','))) {
+        const bool local = one.startsWith(QLatin1Char('/')) || one == QLatin1String("localhost")
+                           || one.startsWith(QLatin1String("127.")) || one == QLatin1String("::1");
+        if (!local)
+            return false;
+    }
+    return true;
+}
+
+QString ConnectionOptions::displayLocation() const
+{
+    const QString hosts = host();
+    const QString port = parsedValue("port");
+    QString where;
+    if (hosts.isEmpty() || hosts.startsWith(QLatin1Char('/')))
+        where = QStringLiteral("socket %1").arg(hosts.isEmpty() ? QStringLiteral("(default)") : hosts);
+    else
+        where = port.isEmpty() ? hosts : QStringLiteral("%1:%2").arg(hosts, port);
+    return QStringLiteral("%1 (db %2)").arg(where, database());
+}
+
+} // namespace ops::services

@@ -1,0 +1,88 @@
+// SPDX-License-Identifier: MIT
+#include "db/DatabaseBootstrap.h"
+
+#include "db/Connection.h"
+#include "db/EmbeddedPostgres.h"
+#include "db/Migrator.h"
+
+#include <QLoggingCategory>
+
+Q_LOGGING_CATEGORY(lcBootstrap, "ops.db.bootstrap", QtInfoMsg)
+
+namespace ops::services {
+
+QString DatabaseStatus::summary() const
+{
+    return QStringLiteral("%1 PostgreSQL %2 · %3 · schema v%4")
+        .arg(embedded ? QStringLiteral("Embedded") : QStringLiteral("External"), serverVersion, location)
+        .arg(schemaVersion);
+}
+
+DatabaseBootstrap::DatabaseBootstrap(DatabaseTarget target) : m_target(std::move(target)) {}
+
+DatabaseBootstrap::~DatabaseBootstrap() = default;
+
+Result<DatabaseStatus> DatabaseBootstrap::start()
+{
+    DatabaseStatus status;
+    status.embedded = m_target.embedded();
+    if (status.embedded) {
+        EmbeddedPostgresOptions options;
+        options.dataDirectory = m_target.dataDirectory;
+        m_embedded = std::make_unique<EmbeddedPostgres>(options);
+        if (auto started = m_embedded->start(); !started)
+            return started.error();
+        status.reusedServer = !m_embedded->startedByUs();
+        m_options = m_embedded->connectionOptions();
+    } else {
+        auto parsed = ConnectionOptions::fromConnectionString(m_target.connectionString);
+        if (!parsed)
+            return parsed.error();
+        m_options = parsed.value();
+    }
+    status.location = m_options.displayLocation();
+
+    auto connection = Connection::open(m_options, m_options.connectTimeout);
+    if (!connection)
+        return connection.error();
+    auto version = (*connection)->exec(QStringLiteral("SHOW server_version"));
+    if (!version)
+        return version.error();
+    status.serverVersion = version->scalar().section(QLatin1Char(' '), 0, 0);
+
+    auto migrations = Migrator::load();
+    if (!migrations)
+        return migrations.error();
+    Migrator migrator(std::move(migrations.value()));
+    auto report = migrator.migrate(**connection);
+    if (!report)
+        return report.error();
+    status.schemaVersion = report->schemaVersion;
+    status.appliedMigrations = report->applied;
+    m_presence = std::move(connection.value());
+    return status;
+}
+
+Result<void> DatabaseBootstrap::shutdown()
+{
+    if (!m_embedded)
+        return {};
+    // Another console on the same data directory may still be using the server: leave it running
+    // for that one, which stops it when it exits in turn.
+    m_presence.reset();
+    auto connection = Connection::open(m_embedded->maintenanceOptions(), std::chrono::seconds(5));
+    if (connection) {
+        auto others = (*connection)->exec(QStringLiteral(
+            "SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'client backend' "
+            "AND pid <> pg_backend_pid() AND application_name LIKE 'ops-console%'"));
+        if (others && others->toInt64(0, 0) > 0) {
+            qCInfo(lcBootstrap) << "leaving the embedded server running:" << others->toInt64(0, 0)
+                                << "other console connection(s)";
+            return {};
+        }
+    }
+    connection = Error::make(ErrorKind::Internal, QString());  // close before stopping the server
+    return m_embedded->stop();
+}
+
+} // namespace ops::services

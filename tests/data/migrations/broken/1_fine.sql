@@ -1,0 +1,1 @@
+CREATE TABLE ops.fine (id int);

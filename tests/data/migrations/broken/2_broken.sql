@@ -1,0 +1,2 @@
+CREATE TABLE ops.half (id int);
+SELECT 1/0;

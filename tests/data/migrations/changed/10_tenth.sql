@@ -1,0 +1,2 @@
+-- tenth
+CREATE TABLE ops.t10 (id int);

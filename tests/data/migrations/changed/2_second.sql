@@ -1,0 +1,2 @@
+-- second
+CREATE TABLE ops.t2 (id int);

@@ -1,0 +1,2 @@
+-- first
+CREATE TABLE ops.t1 (id int);

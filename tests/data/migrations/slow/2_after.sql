@@ -1,0 +1,1 @@
+CREATE TABLE ops.after_slow (id int);

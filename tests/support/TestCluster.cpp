@@ -1,0 +1,182 @@
+// SPDX-License-Identifier: MIT
+#include "TestCluster.h"
+
+#include "db/Migrator.h"
+
+#include <QCoreApplication>
+#include <QCryptographicHash>
+#include <QDir>
+#include <QFile>
+#include <QLockFile>
+#include <QProcess>
+
+#include <gtest/gtest.h>
+
+#include <sys/stat.h>
+
+namespace ops::testing {
+
+using namespace ops::services;
+
+namespace {
+std::unique_ptr<TestCluster>& sharedInstance()
+{
+    static std::unique_ptr<TestCluster> instance;
+    return instance;
+}
+
+Result<void> copyTree(const QString& from, const QString& to)
+{
+    QProcess copy;
+    copy.setProcessChannelMode(QProcess::MergedChannels);
+    copy.start(QStringLiteral("cp"), {QStringLiteral("-a"), from, to});  // -a keeps the postgres owner and 0700
+    if (!copy.waitForFinished(120000) || copy.exitCode() != 0)
+        return Error::make(ErrorKind::Io, QStringLiteral("copying %1 failed: %2").arg(from, QString::fromLocal8Bit(copy.readAll())));
+    return {};
+}
+} // namespace
+
+QString TestCluster::scratchRoot()
+{
+    // /tmp is traversable by the postgres user; QTemporaryDir's default 0700 directories are not.
+    const QString root = QDir::tempPath() + QStringLiteral("/ops-console-tests");
+    QDir().mkpath(root);
+    ::chmod(QFile::encodeName(root).constData(), 0777 | S_ISVTX);
+    return root;
+}
+
+Result<QString> TestCluster::preparedClusterCopy()
+{
+    auto migrations = Migrator::load();
+    if (!migrations)
+        return migrations.error();
+    auto binaries = EmbeddedPostgres::findServerBinaries();
+    if (!binaries)
+        return binaries.error();
+    QCryptographicHash key(QCryptographicHash::Sha1);
+    key.addData(binaries.value().toUtf8());
+    for (const Migration& migration : migrations.value())
+        key.addData(migration.checksum.toLatin1());
+    const QString cache = scratchRoot() + QStringLiteral("/cluster-") + QString::fromLatin1(key.result().toHex().left(12));
+
+    // Parallel test processes build the cache once; the others wait for the lock.
+    QLockFile lock(cache + QStringLiteral(".lock"));
+    lock.setStaleLockTime(180000);
+    if (!lock.lock())
+        return Error::make(ErrorKind::Io, QStringLiteral("cannot lock %1").arg(lock.fileName()));
+    if (QFile::exists(cache + QStringLiteral("/ready")))
+        return cache;
+
+    QDir(cache).removeRecursively();
+    QDir().mkpath(cache);
+    ::chmod(QFile::encodeName(cache).constData(), 0755);
+    EmbeddedPostgresOptions options;
+    options.dataDirectory = cache;
+    options.database = QStringLiteral("ops_template");
+    options.durable = false;
+    EmbeddedPostgres builder(options);
+    if (auto started = builder.start(); !started)
+        return started.error();
+    {
+        auto connection = Connection::open(builder.connectionOptions(), std::chrono::seconds(10));
+        if (!connection)
+            return connection.error();
+        Migrator migrator(std::move(migrations.value()));
+        if (auto migrated = migrator.migrate(**connection); !migrated)
+            return migrated.error();
+    }
+    if (auto stopped = builder.stop(); !stopped)
+        return stopped.error();
+    QFile ready(cache + QStringLiteral("/ready"));
+    ready.open(QIODevice::WriteOnly);
+    return cache;
+}
+
+Result<void> TestCluster::boot()
+{
+    auto cache = preparedClusterCopy();
+    if (!cache)
+        return cache.error();
+    m_directory = std::make_unique<QTemporaryDir>(scratchRoot() + QStringLiteral("/run-XXXXXX"));
+    if (!m_directory->isValid())
+        return Error::make(ErrorKind::Io, QStringLiteral("cannot create a temporary directory"));
+    ::chmod(QFile::encodeName(m_directory->path()).constData(), 0755);
+    if (auto copied = copyTree(cache.value() + QStringLiteral("/postgres"), m_directory->path() + QStringLiteral("/postgres")); !copied)
+        return copied;
+
+    EmbeddedPostgresOptions options;
+    options.dataDirectory = m_directory->path();
+    options.database = QStringLiteral("postgres");
+    options.durable = false;
+    options.stopWhenProcessExits = true;
+    m_server = std::make_unique<EmbeddedPostgres>(options);
+    return m_server->start();
+}
+
+TestCluster& TestCluster::shared()
+{
+    auto& instance = sharedInstance();
+    if (!instance) {
+        instance.reset(new TestCluster);
+        if (auto booted = instance->boot(); !booted) {
+            const QString message = booted.error().toString() + QLatin1Char('\n') + booted.error().detail;
+            instance.reset();
+            ADD_FAILURE() << "the test PostgreSQL server did not start: " << message.toStdString();
+            throw std::runtime_error("no test database server");
+        }
+    }
+    return *instance;
+}
+
+void TestCluster::stopShared()
+{
+    auto& instance = sharedInstance();
+    if (instance && instance->m_server)
+        (void)instance->m_server->stop();
+    instance.reset();
+}
+
+Result<ConnectionOptions> TestCluster::createDatabase(Schema schema)
+{
+    const QString name = QStringLiteral("t_%1_%2").arg(QCoreApplication::applicationPid()).arg(++m_databaseCounter);
+    auto admin = Connection::open(m_server->maintenanceOptions(), std::chrono::seconds(10));
+    if (!admin)
+        return admin.error();
+    auto statement = (*admin)->exec(QStringLiteral("SELECT format('CREATE DATABASE %I TEMPLATE %I', $1::text, $2::text)"),
+                                    {name, schema == Schema::Migrated ? QStringLiteral("ops_template") : QStringLiteral("template0")});
+    if (!statement)
+        return statement.error();
+    if (auto created = (*admin)->execScript(statement->scalar()); !created)
+        return created.error();
+    return options(name);
+}
+
+ConnectionOptions TestCluster::options(const QString& database) const
+{
+    return m_server->maintenanceOptions().withDatabase(database);
+}
+
+std::unique_ptr<Connection> TestCluster::connect(const QString& database, const QString& user) const
+{
+    ConnectionOptions connectionOptions = options(database);
+    if (!user.isEmpty())
+        connectionOptions = connectionOptions.withUser(user);
+    auto connection = Connection::open(connectionOptions, std::chrono::seconds(10));
+    if (!connection) {
+        ADD_FAILURE() << "connect failed: " << connection.error().toString().toStdString();
+        return nullptr;
+    }
+    return std::move(connection.value());
+}
+
+Result<void> TestCluster::stop()
+{
+    return m_server->stop();
+}
+
+Result<void> TestCluster::start()
+{
+    return m_server->start();
+}
+
+} // namespace ops::testing

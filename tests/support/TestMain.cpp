@@ -1,0 +1,38 @@
+// SPDX-License-Identifier: MIT
+// main() for the test binaries: the Qt application object the services expect, then GoogleTest.
+// The shared PostgreSQL cluster (if a test started one) is stopped when the tests end, failed or not.
+
+#include "TestCluster.h"
+
+#include <gtest/gtest.h>
+
+#ifdef OPS_TEST_WITH_GUI
+#include <QApplication>
+#else
+#include <QCoreApplication>
+#endif
+
+namespace {
+class StopClusterAtExit final : public ::testing::Environment {
+public:
+    void TearDown() override { ops::testing::TestCluster::stopShared(); }
+};
+} // namespace
+
+int main(int argc, char** argv)
+{
+#ifdef OPS_TEST_WITH_GUI
+    // gtest_discover_tests runs the binary without the test's environment: pick the offscreen
+    // platform here, before QApplication exists, unless the caller chose one (Xvfb).
+    if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
+        qputenv("QT_QPA_PLATFORM", "offscreen");
+    QApplication application(argc, argv);
+#else
+    QCoreApplication application(argc, argv);
+#endif
+    QCoreApplication::setOrganizationName(QStringLiteral("ops-console-tests"));
+    QCoreApplication::setApplicationName(QStringLiteral("ops-console-tests"));
+    ::testing::InitGoogleTest(&argc, argv);
+    ::testing::AddGlobalTestEnvironment(new StopClusterAtExit);
+    return RUN_ALL_TESTS();
+}
