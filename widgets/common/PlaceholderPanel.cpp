@@ -24,9 +24,11 @@ PlaceholderPanel::PlaceholderPanel(const QString& title, const QString& descript
     auto* layout = new QVBoxLayout(this);
     layout->addStretch(1);
     layout->addWidget(heading, 0, Qt::AlignHCenter);
-    layout->addWidget(body, 0, Qt::AlignHCenter);
+    // No alignment flag here: a word-wrapped label given one is not asked its height for its
+    // width and shows a single line. The margins keep the lines readable instead.
+    layout->addWidget(body);
     layout->addStretch(2);
-    body->setMaximumWidth(640);
+    layout->setContentsMargins(120, 24, 120, 24);
     body->setAlignment(Qt::AlignHCenter);
 }
 
