@@ -47,6 +47,10 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
     m_databaseLabel->setTextFormat(Qt::PlainText);
     m_databaseLabel->setObjectName(QStringLiteral("databaseStatus"));
     statusBar()->addWidget(m_databaseLabel, 1);
+    m_poolLabel = new QLabel(this);
+    m_poolLabel->setTextFormat(Qt::PlainText);
+    m_poolLabel->setObjectName(QStringLiteral("poolStatus"));
+    statusBar()->addPermanentWidget(m_poolLabel);
 
     createMenus();
 
@@ -76,6 +80,29 @@ void MainWindow::createMenus()
 QString MainWindow::databaseStatusText() const
 {
     return m_databaseLabel->text();
+}
+
+QString MainWindow::poolStatusText() const
+{
+    return m_poolLabel->text();
+}
+
+void MainWindow::showPoolMetrics(const ops::services::PoolMetrics& metrics)
+{
+    using ops::services::CircuitState;
+    m_poolLabel->setText(tr("Pool %1 · %2/%3 in use · %4 waiting")
+                             .arg(ops::services::circuitStateName(metrics.circuit.state))
+                             .arg(metrics.inUse)
+                             .arg(metrics.maxSize)
+                             .arg(metrics.waiting));
+    const bool healthy = metrics.circuit.state == CircuitState::Closed || metrics.circuit.state == CircuitState::Disabled;
+    m_poolLabel->setStyleSheet(healthy ? QString() : QStringLiteral("color: #b00020; font-weight: bold;"));
+    m_poolLabel->setToolTip(tr("p95 query %1 ms · p95 acquire %2 ms · %3 calls · %4 failures · %5 retries")
+                                .arg(metrics.queryLatency.p95Ms, 0, 'f', 1)
+                                .arg(metrics.acquireWait.p95Ms, 0, 'f', 1)
+                                .arg(metrics.calls)
+                                .arg(metrics.failures)
+                                .arg(metrics.retries));
 }
 
 void MainWindow::showDatabaseReady(const ops::services::DatabaseStatus& status)

@@ -5,6 +5,7 @@
 // with the database state. Window geometry is kept in QSettings. GUI thread only.
 
 #include "db/DatabaseBootstrap.h"
+#include "db/Pool.h"
 
 #include <QMainWindow>
 
@@ -20,6 +21,7 @@ public:
 
     QTabWidget* tabs() const { return m_tabs; }
     QString databaseStatusText() const;
+    QString poolStatusText() const;
     // Saves one PNG per tab into `directory`, named after the tab ("health.png", ...).
     // Returns the files written, or an error naming the one that failed.
     ops::services::Result<QStringList> saveScreenshots(const QString& directory);
@@ -27,6 +29,8 @@ public:
 public slots:
     void showDatabaseReady(const ops::services::DatabaseStatus& status);
     void showDatabaseFailed(const ops::services::Error& error);
+    // "Pool CLOSED · 1/5 in use · 0 waiting", coloured by circuit state.
+    void showPoolMetrics(const ops::services::PoolMetrics& metrics);
 
 protected:
     void closeEvent(QCloseEvent* event) override;
@@ -35,6 +39,7 @@ private:
     void createMenus();
     QTabWidget* m_tabs = nullptr;
     QLabel* m_databaseLabel = nullptr;
+    QLabel* m_poolLabel = nullptr;
 };
 
 } // namespace ops::app

@@ -66,6 +66,11 @@ int main(int argc, char** argv)
     MainWindow window;
     QObject::connect(&controller, &ConsoleController::databaseReady, &window, &MainWindow::showDatabaseReady);
     QObject::connect(&controller, &ConsoleController::databaseFailed, &window, &MainWindow::showDatabaseFailed);
+    QObject::connect(&controller, &ConsoleController::databaseReady, &window, [&controller, &window] {
+        QObject::connect(controller.poolMonitor(), &ops::services::PoolMonitor::metricsUpdated, &window,
+                         &MainWindow::showPoolMetrics);
+        window.showPoolMetrics(controller.poolMonitor()->latest());
+    });
 
     int exitCode = 0;
     if (!options.screenshotDirectory.isEmpty()) {

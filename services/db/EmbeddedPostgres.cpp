@@ -76,6 +76,20 @@ EmbeddedPostgres::EmbeddedPostgres(EmbeddedPostgresOptions options) : m_options(
 
 Result<QString> EmbeddedPostgres::findServerBinaries()
 {
+    const Error notInstalled = Error::make(
+        ErrorKind::NotFound,
+        QStringLiteral("PostgreSQL server programs (initdb, pg_ctl, postgres) are not installed. Install the Debian "
+                       "package postgresql-15 (apt-get install postgresql-15), or connect to an existing server "
+                       "with --dsn or DATABASE_URL."));
+    // OPS_PG_BINDIR picks one installation explicitly (another major version, a source build).
+    const QString chosen = qEnvironmentVariable("OPS_PG_BINDIR");
+    if (!chosen.isEmpty()) {
+        if (QFileInfo::exists(chosen + QStringLiteral("/initdb")) && QFileInfo::exists(chosen + QStringLiteral("/pg_ctl")))
+            return chosen;
+        Error error = notInstalled;
+        error.detail = QStringLiteral("OPS_PG_BINDIR=%1 has no initdb and pg_ctl").arg(chosen);
+        return error;
+    }
     // Debian installs server binaries outside PATH, one directory per major version.
     QDir versions(QStringLiteral("/usr/lib/postgresql"));
     QStringList majors = versions.entryList(QDir::Dirs | QDir::NoDotAndDotDot);
@@ -90,10 +104,7 @@ Result<QString> EmbeddedPostgres::findServerBinaries()
     const QString initdb = QStandardPaths::findExecutable(QStringLiteral("initdb"));
     if (!initdb.isEmpty() && !QStandardPaths::findExecutable(QStringLiteral("pg_ctl")).isEmpty())
         return QFileInfo(initdb).canonicalPath();
-    return Error::make(ErrorKind::NotFound,
-                       QStringLiteral("PostgreSQL server programs (initdb, pg_ctl, postgres) are not installed. "
-                                      "Install the Debian package postgresql-15 (apt-get install postgresql-15), "
-                                      "or connect to an existing server with --dsn or DATABASE_URL."));
+    return notInstalled;
 }
 
 EmbeddedPostgres::ProcessOutcome EmbeddedPostgres::runServerTool(const QString& tool, const QStringList& arguments,

@@ -180,3 +180,15 @@ TEST_F(EmbeddedPostgresTest, AsRootADataDirectoryThePostgresUserCannotReachIsRel
     ASSERT_TRUE(server.stop().ok());
     QDir(QFileInfo(QFileInfo(server.clusterDirectory()).path()).path()).removeRecursively();
 }
+
+TEST_F(EmbeddedPostgresTest, MissingServerProgramsAreNamedWithTheDebianPackage)
+{
+    qputenv("OPS_PG_BINDIR", QFile::encodeName(m_directory->path() + QStringLiteral("/no-postgres-here")));
+    EmbeddedPostgres& server = makeServer();
+    auto started = server.start();
+    qunsetenv("OPS_PG_BINDIR");
+    ASSERT_FALSE(started.ok());
+    EXPECT_EQ(started.error().kind, ErrorKind::NotFound);
+    EXPECT_TRUE(started.error().message.contains(QLatin1String("postgresql-15"))) << started.error().message.toStdString();
+    EXPECT_TRUE(started.error().detail.contains(QLatin1String("no-postgres-here")));
+}
