@@ -180,7 +180,10 @@ Result<QueryResult> Connection::exec(const QString& sql, const SqlParams& params
     m_lastStatementSent = true;
 
     // Blocking mode: PQsendQueryParams has flushed the whole statement before returning.
-    const auto deadline = timeout ? Clock::now() + *timeout : Clock::time_point::max();
+    const auto started = Clock::now();
+    auto deadline = timeout ? Clock::now() + *timeout : Clock::time_point::max();
+    if (m_deadline && *m_deadline < deadline)
+        deadline = *m_deadline;
     while (PQisBusy(m_conn)) {
         Result<void> ready = waitReadable(deadline);
         if (!ready) {
@@ -195,10 +198,9 @@ Result<QueryResult> Connection::exec(const QString& sql, const SqlParams& params
                 std::optional<Error> ignored;
                 collectResults(ignored);
             }
-            Error error = Error::make(ErrorKind::Timeout,
-                                      QStringLiteral("statement took longer than %1 ms and was cancelled")
-                                          .arg(timeout->count()));
-            return error;
+            return Error::make(ErrorKind::Timeout,
+                               QStringLiteral("statement cancelled: its deadline passed after %1 ms")
+                                   .arg(std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started).count()));
         }
         if (!PQconsumeInput(m_conn))
             return dberror::fromConnection(m_conn);

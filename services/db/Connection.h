@@ -90,6 +90,10 @@ public:
     // such as migration files: never for text that came from a user.
     Result<void> execScript(const QString& sql);
 
+    // A deadline for every exec() without a timeout of its own: the pool sets the unit of work's
+    // deadline here so a statement cannot outlive the caller's patience. Cleared with nullopt.
+    void setDeadline(std::optional<std::chrono::steady_clock::time_point> deadline) { m_deadline = deadline; }
+
     // Whether the last failed exec() had sent its statement to the server (so a write may have run).
     bool lastStatementSent() const { return m_lastStatementSent; }
     bool isBroken() const { return m_broken || PQstatus(m_conn) != CONNECTION_OK; }
@@ -112,7 +116,8 @@ private:
     PGconn* m_conn = nullptr;
     PGcancel* m_cancel = nullptr;
     bool m_lastStatementSent = false;
-    bool m_broken = false;  // a cancelled statement never finished: the protocol state is unknown
+    bool m_broken = false;
+    std::optional<std::chrono::steady_clock::time_point> m_deadline;  // a cancelled statement never finished: the protocol state is unknown
 };
 
 } // namespace ops::services

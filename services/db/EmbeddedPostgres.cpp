@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "db/EmbeddedPostgres.h"
 
+#include "common/ProcessRunner.h"
 #include "db/Connection.h"
 
 #include <QCoreApplication>
@@ -9,7 +10,6 @@
 #include <QFile>
 #include <QFileInfo>
 #include <QLoggingCategory>
-#include <QProcess>
 #include <QStandardPaths>
 #include <QThread>
 #include <QVersionNumber>
@@ -110,40 +110,45 @@ Result<QString> EmbeddedPostgres::findServerBinaries()
 EmbeddedPostgres::ProcessOutcome EmbeddedPostgres::runServerTool(const QString& tool, const QStringList& arguments,
                                                                  std::chrono::seconds timeout) const
 {
-    QProcess process;
-    process.setProcessChannelMode(QProcess::MergedChannels);
-    process.setWorkingDirectory(QStringLiteral("/"));  // the postgres user cannot enter root's cwd
-    QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+    ProcessOptions options;
+    options.workingDirectory = QStringLiteral("/");  // the postgres user cannot enter root's cwd
     for (const char* name : {"PGDATA", "PGHOST", "PGPORT", "PGUSER", "PGDATABASE", "PGOPTIONS"})
-        environment.remove(QString::fromLatin1(name));
-    environment.insert(QStringLiteral("LC_ALL"), QStringLiteral("C"));
-    process.setProcessEnvironment(environment);
+        options.environment.remove(QString::fromLatin1(name));
+    options.environment.insert(QStringLiteral("LC_ALL"), QStringLiteral("C"));
+    options.timeout = timeout;
 
-    const QString program = m_binDirectory + QLatin1Char('/') + tool;
-    if (m_runAsPostgresUser) {
-        QString runuser = QStandardPaths::findExecutable(QStringLiteral("runuser"),
-                                                         {QStringLiteral("/usr/sbin"), QStringLiteral("/sbin"),
-                                                          QStringLiteral("/usr/bin"), QStringLiteral("/bin")});
-        process.start(runuser, QStringList{QStringLiteral("-u"), QString::fromLatin1(serverOsUser), QStringLiteral("--"), program}
-                                   + arguments);
-    } else {
-        process.start(program, arguments);
-    }
+    const QStringList command = commandFor(tool, arguments);
     ProcessOutcome outcome;
-    outcome.started = process.waitForStarted(10000);
-    if (!outcome.started) {
-        outcome.output = process.errorString();
+    auto result = ProcessRunner::run(command.first(), command.mid(1), options);
+    if (!result) {
+        outcome.output = result.error().message;
         return outcome;
     }
-    if (!process.waitForFinished(int(std::chrono::milliseconds(timeout).count()))) {
-        process.kill();
-        process.waitForFinished(2000);
+    outcome.started = true;
+    outcome.exitCode = result->exitCode;
+    outcome.output = QString::fromLocal8Bit(result->output).trimmed();
+    if (result->timedOut)
         outcome.output = QStringLiteral("%1 did not finish within %2 s").arg(tool).arg(timeout.count());
-        return outcome;
-    }
-    outcome.exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
-    outcome.output = QString::fromLocal8Bit(process.readAll()).trimmed();
     return outcome;
+}
+
+QStringList EmbeddedPostgres::commandFor(const QString& tool, const QStringList& arguments) const
+{
+    const QString program = m_binDirectory + QLatin1Char('/') + tool;
+    if (!m_runAsPostgresUser)
+        return QStringList{program} + arguments;
+    const QString runuser = QStandardPaths::findExecutable(QStringLiteral("runuser"),
+                                                           {QStringLiteral("/usr/sbin"), QStringLiteral("/sbin"),
+                                                            QStringLiteral("/usr/bin"), QStringLiteral("/bin")});
+    return QStringList{runuser, QStringLiteral("-u"), QString::fromLatin1(serverOsUser), QStringLiteral("--"), program}
+           + arguments;
+}
+
+QStringList EmbeddedPostgres::startArguments() const
+{
+    return {QStringLiteral("start"), QStringLiteral("-D"), clusterDirectory(), QStringLiteral("-l"), logFile(),
+            QStringLiteral("-w"), QStringLiteral("-t"), QString::number(m_options.startTimeout.count()),
+            QStringLiteral("-o"), serverOptionsArgument()};
 }
 
 Result<void> EmbeddedPostgres::prepareDirectories()
@@ -283,12 +288,8 @@ Result<bool> EmbeddedPostgres::reuseRunningServer()
 
 Result<void> EmbeddedPostgres::startServer()
 {
-    const auto timeoutSeconds = QString::number(m_options.startTimeout.count());
-    const ProcessOutcome outcome = runServerTool(
-        QStringLiteral("pg_ctl"),
-        {QStringLiteral("start"), QStringLiteral("-D"), clusterDirectory(), QStringLiteral("-l"), logFile(),
-         QStringLiteral("-w"), QStringLiteral("-t"), timeoutSeconds, QStringLiteral("-o"), serverOptionsArgument()},
-        m_options.startTimeout + std::chrono::seconds(10));
+    const ProcessOutcome outcome =
+        runServerTool(QStringLiteral("pg_ctl"), startArguments(), m_options.startTimeout + std::chrono::seconds(10));
     if (outcome.exitCode != 0) {
         Error error = Error::make(ErrorKind::Connection,
                                   QStringLiteral("the embedded PostgreSQL server did not start (%1)")
@@ -356,7 +357,7 @@ void EmbeddedPostgres::startWatchdog() const
     const QString script = QStringLiteral("cd /; while kill -0 %1 2>/dev/null; do sleep 1; done; %2 >/dev/null 2>&1")
                                .arg(QCoreApplication::applicationPid())
                                .arg(stop);
-    QProcess::startDetached(QStringLiteral("/bin/sh"), {QStringLiteral("-c"), script});
+    (void)ProcessRunner::startDetached(QStringLiteral("/bin/sh"), {QStringLiteral("-c"), script});
 }
 
 Result<void> EmbeddedPostgres::start()
@@ -380,8 +381,10 @@ Result<void> EmbeddedPostgres::start()
     } else {
         qCInfo(lcEmbedded) << "reusing the server already running on" << clusterDirectory();
     }
-    if (m_options.stopWhenProcessExits)
+    if (m_options.stopWhenProcessExits && !m_watchdogStarted) {
         startWatchdog();
+        m_watchdogStarted = true;
+    }
     return ensureDatabase();
 }
 

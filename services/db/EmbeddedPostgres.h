@@ -59,6 +59,8 @@ private:
     };
     ProcessOutcome runServerTool(const QString& tool, const QStringList& arguments,
                                  std::chrono::seconds timeout) const;
+    QStringList commandFor(const QString& tool, const QStringList& arguments) const;
+    QStringList startArguments() const;
     Result<void> prepareDirectories();
     Result<void> initializeCluster();
     Result<bool> reuseRunningServer();
@@ -75,6 +77,7 @@ private:
     QString m_socketDirectory;
     bool m_runAsPostgresUser = false;
     bool m_startedByUs = false;
+    bool m_watchdogStarted = false;
 };
 
 } // namespace ops::services

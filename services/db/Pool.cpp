@@ -167,11 +167,6 @@ void Pool::release(Lease* lease)
     std::unique_ptr<PooledConnection> pooled = std::move(lease->pooled);
     Connection& connection = *pooled->connection;
     const auto heldFor = duration_cast<milliseconds>(m_clock.now() - lease->since);
-    if (lease->leakReported) {
-        qCWarning(lcPool).noquote() << QStringLiteral("connection held by \"%1\" came back after %2 ms")
-                                           .arg(lease->label)
-                                           .arg(heldFor.count());
-    }
 
     // Only a connection whose transaction state is known and idle may serve the next caller.
     bool reusable = !connection.isBroken();
@@ -190,11 +185,12 @@ void Pool::release(Lease* lease)
     }
 
     std::function<void(const QString&, milliseconds, bool)> listener;
-    QString label = lease->label;
-    const bool reported = lease->leakReported;
+    const QString label = lease->label;
+    bool reported = false;  // written by housekeeping under the mutex
     std::unique_ptr<PooledConnection> toClose;
     {
         std::lock_guard lock(m_mutex);
+        reported = lease->leakReported;
         if (m_closing || m_clock.now() >= pooled->expiresAt)
             reusable = false;
         m_leases.remove_if([lease](const Lease& l) { return &l == lease; });
@@ -214,6 +210,11 @@ void Pool::release(Lease* lease)
             m_drained.notify_all();
         if (reported)
             listener = m_leakListener;
+    }
+    if (reported) {
+        qCWarning(lcPool).noquote() << QStringLiteral("connection held by \"%1\" came back after %2 ms")
+                                           .arg(label)
+                                           .arg(heldFor.count());
     }
     if (listener)
         listener(label, heldFor, true);
@@ -377,6 +378,8 @@ Result<void> Pool::run(const QString& label, const CallOptions& options, bool tr
             error = lease.error();
         } else {
             Connection& connection = *(*lease)->pooled->connection;
+            if (options.deadline)
+                connection.setDeadline(deadline);
             const auto queryStarted = m_clock.now();
             if (!transaction) {
                 error = work(connection);
@@ -392,6 +395,7 @@ Result<void> Pool::run(const QString& label, const CallOptions& options, bool tr
                             return set.error();
                     }
                     if (auto failed = work(connection)) {
+                        connection.setDeadline(std::nullopt);  // the rollback must run even after a deadline
                         if (!connection.isBroken())
                             (void)connection.exec(QStringLiteral("ROLLBACK"));
                         return failed;
@@ -403,6 +407,7 @@ Result<void> Pool::run(const QString& label, const CallOptions& options, bool tr
                 }();
             }
             m_queryLatency.record(m_clock.now() - queryStarted);
+            connection.setDeadline(std::nullopt);
             release(lease.value());
         }
 

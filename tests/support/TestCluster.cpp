@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "TestCluster.h"
 
+#include "common/ProcessRunner.h"
 #include "db/Migrator.h"
 
 #include <QCoreApplication>
@@ -8,7 +9,6 @@
 #include <QDir>
 #include <QFile>
 #include <QLockFile>
-#include <QProcess>
 
 #include <gtest/gtest.h>
 
@@ -27,11 +27,12 @@ std::unique_ptr<TestCluster>& sharedInstance()
 
 Result<void> copyTree(const QString& from, const QString& to)
 {
-    QProcess copy;
-    copy.setProcessChannelMode(QProcess::MergedChannels);
-    copy.start(QStringLiteral("cp"), {QStringLiteral("-a"), from, to});  // -a keeps the postgres owner and 0700
-    if (!copy.waitForFinished(120000) || copy.exitCode() != 0)
-        return Error::make(ErrorKind::Io, QStringLiteral("copying %1 failed: %2").arg(from, QString::fromLocal8Bit(copy.readAll())));
+    // -a keeps the postgres owner and the 0700 mode the server insists on.
+    auto copied = ProcessRunner::run(QStringLiteral("cp"), {QStringLiteral("-a"), from, to});
+    if (!copied)
+        return copied.error();
+    if (copied->exitCode != 0)
+        return Error::make(ErrorKind::Io, QStringLiteral("copying %1 failed: %2").arg(from, QString::fromLocal8Bit(copied->output)));
     return {};
 }
 } // namespace

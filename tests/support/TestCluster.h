@@ -35,6 +35,7 @@ public:
     // For restart tests: stop and start the same server (same socket).
     ops::services::Result<void> stop();
     ops::services::Result<void> start();
+
     ops::services::EmbeddedPostgres& server() { return *m_server; }
 
     // A directory the postgres user can reach, for tests that build clusters of their own.
