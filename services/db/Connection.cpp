@@ -65,17 +65,9 @@ Connection::~Connection()
 Result<std::unique_ptr<Connection>> Connection::open(const ConnectionOptions& options,
                                                      std::chrono::milliseconds timeout)
 {
-    const auto parameters = options.libpqParameters();
-    std::vector<const char*> keywords;
-    std::vector<const char*> values;
-    for (const auto& [keyword, value] : parameters) {
-        keywords.push_back(keyword.constData());
-        values.push_back(value.constData());
-    }
-    keywords.push_back(nullptr);
-    values.push_back(nullptr);
+    const LibpqParameters parameters = options.libpqParameters();
 
-    PGconn* conn = PQconnectStartParams(keywords.data(), values.data(), 1);
+    PGconn* conn = PQconnectStartParams(parameters.keywords(), parameters.values(), 1);
     if (!conn)
         return Error::make(ErrorKind::Connection, QStringLiteral("out of memory starting a connection"));
     if (PQstatus(conn) == CONNECTION_BAD) {

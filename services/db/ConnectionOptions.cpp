@@ -70,7 +70,17 @@ ConnectionOptions ConnectionOptions::withApplicationName(const QString& name) co
     return copy;
 }
 
-std::vector<std::pair<QByteArray, QByteArray>> ConnectionOptions::libpqParameters() const
+LibpqParameters::LibpqParameters(std::vector<std::pair<QByteArray, QByteArray>> pairs) : m_pairs(std::move(pairs))
+{
+    for (const auto& [keyword, value] : m_pairs) {
+        m_keywords.push_back(keyword.constData());
+        m_values.push_back(value.constData());
+    }
+    m_keywords.push_back(nullptr);
+    m_values.push_back(nullptr);
+}
+
+LibpqParameters ConnectionOptions::libpqParameters() const
 {
     // Defaults come first: the expanded connection string that follows overrides them, and the
     // explicit overrides (database, user) come last because the caller asked for them.
@@ -93,7 +103,7 @@ std::vector<std::pair<QByteArray, QByteArray>> ConnectionOptions::libpqParameter
         parameters.emplace_back("dbname", m_databaseOverride.toUtf8());
     if (!m_userOverride.isEmpty())
         parameters.emplace_back("user", m_userOverride.toUtf8());
-    return parameters;
+    return LibpqParameters(std::move(parameters));
 }
 
 QString ConnectionOptions::parsedValue(const char* keyword) const

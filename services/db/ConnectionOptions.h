@@ -18,6 +18,26 @@
 
 namespace ops::services {
 
+// Keyword and value arrays for libpq's *Params functions (PQconnectStartParams, PQpingParams,
+// with expand_dbname = 1), null-terminated and owning their strings. Movable, not copyable.
+class LibpqParameters {
+public:
+    explicit LibpqParameters(std::vector<std::pair<QByteArray, QByteArray>> pairs);
+    LibpqParameters(LibpqParameters&&) = default;
+    LibpqParameters& operator=(LibpqParameters&&) = default;
+    LibpqParameters(const LibpqParameters&) = delete;
+    LibpqParameters& operator=(const LibpqParameters&) = delete;
+
+    const std::vector<std::pair<QByteArray, QByteArray>>& pairs() const { return m_pairs; }
+    const char* const* keywords() const { return m_keywords.data(); }
+    const char* const* values() const { return m_values.data(); }
+
+private:
+    std::vector<std::pair<QByteArray, QByteArray>> m_pairs;
+    std::vector<const char*> m_keywords;  // point into m_pairs' buffers, which a move keeps
+    std::vector<const char*> m_values;
+};
+
 class ConnectionOptions {
 public:
     // Validates the string with libpq's own parser; the error never repeats the password.
@@ -30,8 +50,8 @@ public:
     ConnectionOptions withUser(const QString& user) const;
     ConnectionOptions withApplicationName(const QString& name) const;
 
-    // keyword/value pairs for PQconnectStartParams (expand_dbname = 1).
-    std::vector<std::pair<QByteArray, QByteArray>> libpqParameters() const;
+    // What libpq is given: the console's defaults, then the user's string, then the overrides.
+    LibpqParameters libpqParameters() const;
 
     // For the status bar and logs: "socket /path/run (db ops)" or "db.example.com:5432 (db postgres)".
     // Never contains a password.

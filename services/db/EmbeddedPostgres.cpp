@@ -303,18 +303,10 @@ Result<void> EmbeddedPostgres::startServer()
 
 Result<void> EmbeddedPostgres::waitUntilAccepting(std::chrono::seconds timeout) const
 {
-    const auto parameters = maintenanceOptions().libpqParameters();
-    std::vector<const char*> keywords;
-    std::vector<const char*> values;
-    for (const auto& [keyword, value] : parameters) {
-        keywords.push_back(keyword.constData());
-        values.push_back(value.constData());
-    }
-    keywords.push_back(nullptr);
-    values.push_back(nullptr);
+    const LibpqParameters parameters = maintenanceOptions().libpqParameters();
     const auto deadline = std::chrono::steady_clock::now() + timeout;
     while (std::chrono::steady_clock::now() < deadline) {
-        if (PQpingParams(keywords.data(), values.data(), 1) == PQPING_OK)
+        if (PQpingParams(parameters.keywords(), parameters.values(), 1) == PQPING_OK)
             return {};
         QThread::msleep(100);
     }

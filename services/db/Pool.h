@@ -88,21 +88,13 @@ public:
     Pool(const Pool&) = delete;
     Pool& operator=(const Pool&) = delete;
 
+    // One unit of work on a pooled connection. `work(Connection&)` returns a Result<T>; so does
+    // this call: the unit's own error, or the pool's (exhausted, circuit open, connect failed...).
     template <typename Fn>
     auto withClient(const QString& label, Fn&& work, CallOptions options = {})
         -> decltype(work(std::declval<Connection&>()))
     {
-        using R = decltype(work(std::declval<Connection&>()));
-        std::optional<R> outcome;
-        Result<void> status = run(label, options, false, [&](Connection& connection) -> std::optional<Error> {
-            outcome.emplace(work(connection));
-            if (outcome->ok())
-                return std::nullopt;
-            return outcome->error();
-        });
-        if (!status)
-            return R(status.error());
-        return std::move(*outcome);
+        return runUnit(label, std::forward<Fn>(work), options, false);
     }
 
     // BEGIN; work; COMMIT (ROLLBACK on error). A serialization failure or deadlock retries the
@@ -111,17 +103,7 @@ public:
     auto inTransaction(const QString& label, Fn&& work, CallOptions options = {})
         -> decltype(work(std::declval<Connection&>()))
     {
-        using R = decltype(work(std::declval<Connection&>()));
-        std::optional<R> outcome;
-        Result<void> status = run(label, options, true, [&](Connection& connection) -> std::optional<Error> {
-            outcome.emplace(work(connection));
-            if (outcome->ok())
-                return std::nullopt;
-            return outcome->error();
-        });
-        if (!status)
-            return R(status.error());
-        return std::move(*outcome);
+        return runUnit(label, std::forward<Fn>(work), options, true);
     }
 
     template <typename Fn>
@@ -158,6 +140,24 @@ public:
 
 private:
     struct Lease;
+    // Adapts a typed unit of work to run(): the outcome is kept here, run() sees only its error.
+    template <typename Fn>
+    auto runUnit(const QString& label, Fn&& work, const CallOptions& options, bool transaction)
+        -> decltype(work(std::declval<Connection&>()))
+    {
+        using R = decltype(work(std::declval<Connection&>()));
+        std::optional<R> outcome;
+        Result<void> status = run(label, options, transaction, [&](Connection& connection) -> std::optional<Error> {
+            outcome.emplace(work(connection));
+            if (outcome->ok())
+                return std::nullopt;
+            return outcome->error();
+        });
+        if (!status)
+            return R(status.error());
+        return std::move(*outcome);
+    }
+
     Result<void> run(const QString& label, const CallOptions& options, bool transaction,
                      const std::function<std::optional<Error>(Connection&)>& work);
     Result<Lease*> acquire(const QString& label, Clock::TimePoint deadline);

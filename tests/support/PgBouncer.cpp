@@ -75,16 +75,8 @@ bool handToPostgres(const QString& path, bool runAsPostgresUser)
 
 PGPing ping(const ConnectionOptions& options)
 {
-    const auto parameters = options.libpqParameters();
-    std::vector<const char*> keywords;
-    std::vector<const char*> values;
-    for (const auto& [keyword, value] : parameters) {
-        keywords.push_back(keyword.constData());
-        values.push_back(value.constData());
-    }
-    keywords.push_back(nullptr);
-    values.push_back(nullptr);
-    return PQpingParams(keywords.data(), values.data(), 1);
+    const LibpqParameters parameters = options.libpqParameters();
+    return PQpingParams(parameters.keywords(), parameters.values(), 1);
 }
 
 } // namespace
@@ -277,19 +269,11 @@ Result<void> PgBouncer::addUser(const QString& user)
 
     // SIGHUP is handled asynchronously: wait until pgbouncer stops refusing the user. A refusal
     // from the server itself (no such role) means pgbouncer let the user through.
-    const auto parameters = options(QStringLiteral("postgres"), user).libpqParameters();
-    std::vector<const char*> keywords;
-    std::vector<const char*> values;
-    for (const auto& [keyword, value] : parameters) {
-        keywords.push_back(keyword.constData());
-        values.push_back(value.constData());
-    }
-    keywords.push_back(nullptr);
-    values.push_back(nullptr);
+    const LibpqParameters parameters = options(QStringLiteral("postgres"), user).libpqParameters();
     QDeadlineTimer deadline(5000);
     QString message;
     while (!deadline.hasExpired()) {
-        PGconn* conn = PQconnectdbParams(keywords.data(), values.data(), 1);
+        PGconn* conn = PQconnectdbParams(parameters.keywords(), parameters.values(), 1);
         const bool ok = PQstatus(conn) == CONNECTION_OK;
         message = QString::fromUtf8(PQerrorMessage(conn)).trimmed();
         PQfinish(conn);

@@ -11,7 +11,8 @@ namespace {
 std::multimap<QByteArray, QByteArray> asMap(const ConnectionOptions& options)
 {
     std::multimap<QByteArray, QByteArray> map;
-    for (const auto& [key, value] : options.libpqParameters())
+    const LibpqParameters parameters = options.libpqParameters();
+    for (const auto& [key, value] : parameters.pairs())
         map.emplace(key, value);
     return map;
 }
@@ -46,7 +47,8 @@ TEST(ConnectionOptionsTest, UserStringComesAfterDefaultsSoItWins)
     auto options = ConnectionOptions::fromConnectionString(
         QStringLiteral("postgresql://a@h1:5432,h2:5432/db?target_session_attrs=read-write&application_name=mine"));
     ASSERT_TRUE(options.ok());
-    const auto parameters = options->libpqParameters();
+    const LibpqParameters libpq = options->libpqParameters();
+    const auto& parameters = libpq.pairs();
     auto position = [&parameters](const char* key) {
         for (size_t i = 0; i < parameters.size(); ++i)
             if (parameters[i].first == key)
@@ -67,7 +69,7 @@ TEST(ConnectionOptionsTest, OverridesDatabaseAndUserLast)
     EXPECT_EQ(options.database(), QStringLiteral("other"));
     EXPECT_EQ(options.user(), QStringLiteral("alice"));
     EXPECT_EQ(options.host(), QStringLiteral("/tmp/sock dir"));
-    const auto parameters = options.libpqParameters();
-    EXPECT_EQ(parameters.back().first, QByteArray("user"));
+    const LibpqParameters parameters = options.libpqParameters();
+    EXPECT_EQ(parameters.pairs().back().first, QByteArray("user"));
     EXPECT_TRUE(options.displayLocation().startsWith(QLatin1String("socket /tmp/sock dir")));
 }
