@@ -71,3 +71,18 @@ TEST(MainWindowTest, RemembersItsGeometry)
     EXPECT_EQ(again.size(), QSize(1010, 707));
     QSettings().remove(QStringLiteral("window/geometry"));
 }
+
+TEST(MainWindowTest, StatusBarShowsTheConsolesOwnPool)
+{
+    MainWindow window;
+    PoolMetrics metrics;
+    metrics.inUse = 2;
+    metrics.maxSize = 5;
+    metrics.waiting = 1;
+    metrics.circuit.state = CircuitState::Closed;
+    window.showPoolMetrics(metrics);
+    EXPECT_EQ(window.poolStatusText(), QStringLiteral("Pool CLOSED · 2/5 in use · 1 waiting"));
+    metrics.circuit.state = CircuitState::Open;
+    window.showPoolMetrics(metrics);
+    EXPECT_TRUE(window.poolStatusText().startsWith(QLatin1String("Pool OPEN")));
+}
