@@ -405,38 +405,28 @@ void CircuitBreaker::deliverNotifications() const
 
 void CircuitBreaker::forceOpen()
 {
-    bool notify = false;
-    {
-        Lock lock(m_mutex);
-        if (currentState() != CircuitState::ForcedOpen)
-            transitionTo(CircuitState::ForcedOpen, m_clock.now());
-        notify = !m_pendingNotifications.empty();
-    }
-    if (notify)
-        deliverNotifications();
+    operatorTransition(CircuitState::ForcedOpen, false);
 }
 
 void CircuitBreaker::disable()
 {
-    bool notify = false;
-    {
-        Lock lock(m_mutex);
-        if (currentState() != CircuitState::Disabled)
-            transitionTo(CircuitState::Disabled, m_clock.now());
-        notify = !m_pendingNotifications.empty();
-    }
-    if (notify)
-        deliverNotifications();
+    operatorTransition(CircuitState::Disabled, false);
 }
 
 void CircuitBreaker::reset()
 {
+    // Even from CLOSED: a new generation, so calls started before the reset do not land in the
+    // fresh window.
+    operatorTransition(CircuitState::Closed, true);
+}
+
+void CircuitBreaker::operatorTransition(CircuitState to, bool evenWhenAlreadyThere)
+{
     bool notify = false;
     {
         Lock lock(m_mutex);
-        // Even from CLOSED: a new generation, so calls started before the reset do not land in
-        // the fresh window.
-        transitionTo(CircuitState::Closed, m_clock.now());
+        if (evenWhenAlreadyThere || currentState() != to)
+            transitionTo(to, m_clock.now());
         notify = !m_pendingNotifications.empty();
     }
     if (notify)

@@ -142,6 +142,8 @@ private:
     void recordTrial(int slot, bool failed, bool slow, Clock::TimePoint now) const;
     bool expireOverdueTrials(Clock::TimePoint now) const;
     void transitionTo(CircuitState to, Clock::TimePoint now) const;
+    // forceOpen(), disable() and reset(): one transition under the mutex, listeners after it.
+    void operatorTransition(CircuitState to, bool evenWhenAlreadyThere);
     void deliverNotifications() const;
     CircuitState currentState() const;
     quint64 currentGeneration() const;

@@ -107,9 +107,7 @@ Result<Pool::Lease*> Pool::acquire(const QString& label, Clock::TimePoint deadli
             const bool usable = stillUsable(*pooled, m_clock.now(), m_config);
             lock.lock();
             if (!usable) {
-                --m_total;
-                ++m_closed;
-                ++m_broken;
+                countRetired(true);
                 discarded.push_back(std::move(pooled));
                 continue;
             }
@@ -199,10 +197,7 @@ void Pool::release(Lease* lease)
             m_idle.push_back(std::move(pooled));
             m_available.notify_one();
         } else {
-            --m_total;
-            ++m_closed;
-            if (connection.isBroken())
-                ++m_broken;
+            countRetired(connection.isBroken());
             toClose = std::move(pooled);
             m_maintenance.notify_one();
         }
@@ -248,11 +243,8 @@ void Pool::housekeep(std::unique_lock<std::mutex>& lock)
         if (expired || surplus || dead) {
             toClose.push_back(std::move(*it));
             it = m_idle.erase(it);
-            --m_total;
             --idleCount;
-            ++m_closed;
-            if (dead)
-                ++m_broken;
+            countRetired(dead);
         } else {
             ++it;
         }
@@ -284,8 +276,7 @@ void Pool::housekeep(std::unique_lock<std::mutex>& lock)
             m_idle.push_front(std::move(stale));
             m_available.notify_one();
         } else {
-            --m_total;
-            ++m_closed;
+            countRetired(false);
             lock.unlock();
             stale.reset();
             lock.lock();
@@ -343,6 +334,14 @@ void Pool::maintenanceLoop()
             wakeAt = std::min(wakeAt, m_nextConnectAttempt);
         m_maintenance.wait_until(lock, wakeAt);
     }
+}
+
+void Pool::countRetired(bool broken)
+{
+    --m_total;
+    ++m_closed;
+    if (broken)
+        ++m_broken;
 }
 
 void Pool::recordFailure(const Error& error)

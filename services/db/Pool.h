@@ -165,6 +165,8 @@ private:
     void maintenanceLoop();
     void housekeep(std::unique_lock<std::mutex>& lock);
     bool needsNewConnection() const;
+    // A connection left the pool for good (m_mutex held); `broken` when the server or network killed it.
+    void countRetired(bool broken);
     void recordFailure(const Error& error);
 
     PoolConfig m_config;
