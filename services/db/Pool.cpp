@@ -198,6 +198,14 @@ void Pool::release(Lease* lease)
             m_available.notify_one();
         } else {
             countRetired(connection.isBroken());
+            if (connection.isBroken()) {
+                // A lost connection usually means the server restarted or terminated backends: its
+                // idle siblings are likely dead too, so each is pinged at its next checkout instead
+                // of being handed out unchecked inside the alive-bypass window (otherwise a retry
+                // can land on another dead connection and the caller sees the failure).
+                for (auto& idle : m_idle)
+                    idle->lastUsed = Clock::TimePoint{};
+            }
             toClose = std::move(pooled);
             m_maintenance.notify_one();
         }

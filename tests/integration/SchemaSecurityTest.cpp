@@ -36,15 +36,8 @@ protected:
     // member of `project`. Returns a connection logged in as it.
     std::unique_ptr<Connection> loginAs(const QString& group, qint64 project)
     {
-        static int counter = 0;
-        const QString name = QStringLiteral("user_%1_%2").arg(QCoreApplication::applicationPid()).arg(++counter);
-        auto statement = m_admin->exec(QStringLiteral("SELECT format('CREATE ROLE %I LOGIN IN ROLE %I', $1::text, $2::text)"),
-                                       {name, group});
-        EXPECT_TRUE(statement.ok());
-        EXPECT_TRUE(m_admin->execScript(statement->scalar()).ok());
-        EXPECT_TRUE(m_admin->exec(QStringLiteral("INSERT INTO ops.project_members (project_id, member) VALUES ($1, $2)"),
-                                  {project, name}).ok());
-        return TestCluster::shared().connect(m_database, name);
+        const QString name = TestCluster::createMember(*m_admin, group, project, QStringLiteral("user"));
+        return name.isEmpty() ? nullptr : TestCluster::shared().connect(m_database, name);
     }
 
     static QString scalar(Connection& connection, const QString& sql, const SqlParams& params = {})

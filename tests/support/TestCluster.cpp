@@ -12,6 +12,8 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
+
 #include <sys/stat.h>
 
 namespace ops::testing {
@@ -168,6 +170,26 @@ std::unique_ptr<Connection> TestCluster::connect(const QString& database, const 
         return nullptr;
     }
     return std::move(connection.value());
+}
+
+QString TestCluster::createMember(Connection& admin, const QString& group, qint64 project, const QString& prefix)
+{
+    static std::atomic<int> counter{0};
+    const QString name = QStringLiteral("%1_%2_%3").arg(prefix).arg(QCoreApplication::applicationPid()).arg(++counter);
+    auto statement = admin.exec(QStringLiteral("SELECT format('CREATE ROLE %I LOGIN IN ROLE %I', $1::text, $2::text)"),
+                                {name, group});
+    if (!statement || !admin.execScript(statement->scalar()).ok()) {
+        ADD_FAILURE() << "could not create login role " << name.toStdString() << " in " << group.toStdString();
+        return {};
+    }
+    auto member = admin.exec(QStringLiteral("INSERT INTO ops.project_members (project_id, member) VALUES ($1, $2)"),
+                             {project, name});
+    if (!member) {
+        ADD_FAILURE() << "could not add " << name.toStdString() << " to project " << project << ": "
+                      << member.error().toString().toStdString();
+        return {};
+    }
+    return name;
 }
 
 Result<void> TestCluster::stop()

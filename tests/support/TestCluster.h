@@ -31,6 +31,12 @@ public:
     ops::services::ConnectionOptions options(const QString& database) const;
     // Opens a connection as the superuser (or as `user`) to `database`.
     std::unique_ptr<ops::services::Connection> connect(const QString& database, const QString& user = {}) const;
+    // Creates a login role in `group` (ops_viewer, ops_operator, ...) and makes it a member of
+    // `project`, through `admin` (a superuser connection to the project's database). Roles are
+    // cluster-wide, so the name is `prefix_<pid>_<n>`, unique per process. Fails the calling test
+    // and returns an empty name when a step is refused.
+    static QString createMember(ops::services::Connection& admin, const QString& group, qint64 project,
+                                const QString& prefix);
 
     // For restart tests: stop and start the same server (same socket).
     ops::services::Result<void> stop();
