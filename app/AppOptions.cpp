@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "AppOptions.h"
 
+#include "commands/HeadlessCommand.h"
+
 #include <QCommandLineParser>
 #include <QDir>
 #include <QStandardPaths>
@@ -12,18 +14,49 @@ using ops::services::ErrorKind;
 
 QStringList AppOptions::subcommands()
 {
-    return {};  // filled by the feature issues (health, violations, plan, rollback, ...)
+    return commandWords();
 }
+
+namespace {
+
+// Global options that take a value: their value is not a command name.
+bool takesValue(const QString& argument)
+{
+    return argument == QLatin1String("--dsn") || argument == QLatin1String("--data-dir")
+        || argument == QLatin1String("--screenshots");
+}
+
+// The index of the first argument that names a command, or -1. Global options come before it.
+int commandIndex(const QStringList& arguments)
+{
+    for (int i = 1; i < arguments.size(); ++i) {
+        const QString& argument = arguments.at(i);
+        if (takesValue(argument)) {
+            ++i;
+            continue;
+        }
+        if (argument.startsWith(QLatin1Char('-')))
+            continue;
+        return i;
+    }
+    return -1;
+}
+
+} // namespace
 
 bool AppOptions::needsDisplay(int argc, char** argv)
 {
-    for (int i = 1; i < argc; ++i) {
-        const QString argument = QString::fromLocal8Bit(argv[i]);
+    QStringList arguments;
+    for (int i = 0; i < argc; ++i)
+        arguments << QString::fromLocal8Bit(argv[i]);
+    const int command = commandIndex(arguments);
+    if (command > 0)
+        return false;  // a command, or a typo of one: answered on the terminal, never by a window
+    for (int i = 1; i < (command > 0 ? command : arguments.size()); ++i) {
+        const QString& argument = arguments.at(i);
         if (argument == QLatin1String("--version") || argument == QLatin1String("-v")
             || argument == QLatin1String("--help") || argument == QLatin1String("-h"))
             return false;
-        if (!argument.startsWith(QLatin1Char('-')))
-            return !subcommands().contains(argument);
     }
     return true;
 }
@@ -52,11 +85,22 @@ ops::services::Result<AppOptions> AppOptions::parse(const QStringList& arguments
                                                              "one PNG per tab into DIR and exit."),
                                               QStringLiteral("dir"));
     parser.addOptions({dsnOption, dataDirOption, screenshotOption});
+    QString commandList;
+    for (const CommandSpec& spec : commandTable())
+        commandList += QStringLiteral("\n  %1  %2").arg(spec.name, -20).arg(spec.summary);
     parser.addPositionalArgument(QStringLiteral("command"),
-                                 QStringLiteral("Optional command to run without a window."), QStringLiteral("[command]"));
+                                 QStringLiteral("Optional command to run without a window (global options go "
+                                                "before it; `ops-console COMMAND --help` for its own):")
+                                     + commandList,
+                                 QStringLiteral("[command]"));
+
+    // Everything from the command name on belongs to the command, which parses it itself.
+    const int command = commandIndex(arguments);
+    const QStringList globalArguments = command > 0 ? arguments.mid(0, command) : arguments;
+    const QStringList commandWordsGiven = command > 0 ? arguments.mid(command) : QStringList();
 
     AppOptions options;
-    if (!parser.parse(arguments))
+    if (!parser.parse(globalArguments))
         return Error::make(ErrorKind::InvalidInput, parser.errorText());
     options.helpText = parser.helpText();
     options.showHelp = parser.isSet(helpOption);
@@ -77,13 +121,14 @@ ops::services::Result<AppOptions> AppOptions::parse(const QStringList& arguments
     if (parser.isSet(screenshotOption))
         options.screenshotDirectory = QDir(parser.value(screenshotOption)).absolutePath();
 
-    const QStringList positional = parser.positionalArguments();
-    if (!positional.isEmpty()) {
-        if (!subcommands().contains(positional.first()))
+    if (!commandWordsGiven.isEmpty()) {
+        int wordsUsed = 0;
+        const CommandSpec* spec = findCommand(commandWordsGiven, &wordsUsed);
+        if (!spec)
             return Error::make(ErrorKind::InvalidInput,
-                               QStringLiteral("unknown command '%1' (see --help)").arg(positional.first()));
-        options.command = positional.first();
-        options.commandArguments = positional.mid(1);
+                               QStringLiteral("unknown command '%1' (see --help)").arg(commandWordsGiven.first()));
+        options.command = spec->name;
+        options.commandArguments = commandWordsGiven.mid(wordsUsed);
     }
     return options;
 }

@@ -74,3 +74,16 @@ TEST(AppOptionsTest, VersionAndHelpNeedNoDisplay)
     EXPECT_FALSE(AppOptions::needsDisplay(2, helpArgv));
     EXPECT_TRUE(AppOptions::needsDisplay(3, windowArgv));
 }
+
+TEST(AppOptionsTest, AnyCommandWordRunsHeadlessButOptionValuesDoNot)
+{
+    char program[] = "ops-console";
+    char dataDir[] = "--data-dir";
+    char word[] = "explode";
+    char* commandArgv[] = {program, word};
+    char* valueArgv[] = {program, dataDir, word};
+    // A typo of a command is answered on the terminal, not by opening a window.
+    EXPECT_FALSE(AppOptions::needsDisplay(2, commandArgv));
+    // "explode" is the value of --data-dir here, not a command.
+    EXPECT_TRUE(AppOptions::needsDisplay(3, valueArgv));
+}
