@@ -1,0 +1,16 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+// `ops-console health [--project SLUG] [--json] [--stale-after SECONDS]`: every monitor's latest
+// stored sample and key figures (state, platform status, circuit, latency, 24 h uptime).
+// Exit codes: 0 healthy, 1 degraded, 2 down or unreachable (a monitor down or platform
+// 'unhealthy', no monitors, no sample newer than the stale limit, or the database unreachable).
+// Usage errors also exit 2 (printed on stderr).
+
+#include "commands/HeadlessCommand.h"
+
+namespace ops::app {
+
+int runHealthCommand(const CommandContext& context);
+
+} // namespace ops::app

@@ -1,0 +1,266 @@
+// SPDX-License-Identifier: MIT
+#include "health/HealthCollector.h"
+
+#include <QCoreApplication>
+#include <QHostInfo>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QLoggingCategory>
+#include <QUuid>
+
+Q_LOGGING_CATEGORY(lcCollector, "ops.health.collector")
+
+namespace ops::services {
+
+struct HealthCollector::Runner {
+    MonitorDefinition definition;
+    std::unique_ptr<HttpProbe> probe;
+    MonitorStateMachine machine;
+    QTimer timer;
+    QDateTime startedAt;
+};
+
+HealthCollector::HealthCollector(Pool& pool, CollectorConfig config, QObject* parent)
+    : QObject(parent), m_pool(pool), m_config(std::move(config))
+{
+    if (m_config.holder.isEmpty())
+        m_config.holder = defaultHolder();
+    m_leaseTimer.setTimerType(Qt::PreciseTimer);
+    connect(&m_leaseTimer, &QTimer::timeout, this, &HealthCollector::leaseTick);
+    connect(&m_housekeepingTimer, &QTimer::timeout, this, &HealthCollector::housekeeping);
+    connect(&m_reloadTimer, &QTimer::timeout, this, &HealthCollector::loadMonitors);
+}
+
+HealthCollector::~HealthCollector()
+{
+    stop();
+}
+
+QString HealthCollector::defaultHolder()
+{
+    return QStringLiteral("%1:%2:%3").arg(QHostInfo::localHostName()).arg(QCoreApplication::applicationPid())
+        .arg(QUuid::createUuid().toString(QUuid::Id128).left(8));
+}
+
+void HealthCollector::start()
+{
+    if (m_running)
+        return;
+    m_running = true;
+    m_leaseTimer.start(m_config.leaseInterval / 2);
+    leaseTick();
+}
+
+void HealthCollector::halt()
+{
+    m_running = false;
+    m_leaseTimer.stop();
+    m_housekeepingTimer.stop();
+    m_reloadTimer.stop();
+    m_runners.clear();
+    m_monitorsKey.clear();
+    if (m_leader) {
+        m_leader = false;
+        emit leadershipChanged(false);
+    }
+}
+
+void HealthCollector::stop()
+{
+    const bool wasLeader = m_leader;
+    halt();
+    if (wasLeader) {
+        // Synchronous on purpose: at exit there is no event loop left to finish an async call.
+        const qint64 project = m_config.projectId;
+        const QString holder = m_config.holder;
+        auto released = m_pool.withClient(QStringLiteral("health.lease.release"), [&](Connection& c) -> Result<QueryResult> {
+            return c.exec(QStringLiteral("SELECT ops.release_collector_lease($1, $2)"), {project, holder});
+        });
+        if (!released)
+            qCWarning(lcCollector) << "could not release the collector lease:" << released.error().toString();
+    }
+}
+
+void HealthCollector::leaseTick()
+{
+    if (!m_running || m_leaseCallPending)
+        return;
+    m_leaseCallPending = true;
+    const qint64 project = m_config.projectId;
+    const QString holder = m_config.holder;
+    const int ttlMs = int(m_config.leaseInterval.count() * 3 / 2);
+    m_pool.withClientAsync(QStringLiteral("health.lease"), [project, holder, ttlMs](Connection& c) -> Result<bool> {
+        auto r = c.exec(QStringLiteral("SELECT ops.acquire_collector_lease($1, $2, $3)"), {project, holder, ttlMs});
+        if (!r)
+            return r.error();
+        return r->toBool(0, 0);
+    }).then(this, [this](Result<bool> held) {
+        m_leaseCallPending = false;
+        if (!m_running)
+            return;
+        if (!held) {
+            // Unknown outcome: the database fences our writes if the lease is really gone.
+            emit problem(QStringLiteral("collector lease: ") + held.error().toString());
+            return;
+        }
+        if (held.value() && !m_leader)
+            becomeLeader();
+        else if (!held.value() && m_leader)
+            stepDown(QStringLiteral("the lease went to another console"));
+    });
+}
+
+void HealthCollector::becomeLeader()
+{
+    m_leader = true;
+    qCInfo(lcCollector) << m_config.holder << "is the health collector of project" << m_config.projectId;
+    emit leadershipChanged(true);
+    loadMonitors();
+    housekeeping();
+    m_housekeepingTimer.start(m_config.retentionInterval);
+    m_reloadTimer.start(m_config.monitorReloadInterval);
+}
+
+void HealthCollector::stepDown(const QString& why)
+{
+    if (!m_leader)
+        return;
+    qCInfo(lcCollector) << m_config.holder << "stops collecting:" << why;
+    m_leader = false;
+    m_runners.clear();
+    m_monitorsKey.clear();
+    m_housekeepingTimer.stop();
+    m_reloadTimer.stop();
+    emit leadershipChanged(false);
+}
+
+void HealthCollector::loadMonitors()
+{
+    const qint64 project = m_config.projectId;
+    m_pool.withClientAsync(QStringLiteral("health.monitors"), [project](Connection& c) -> Result<std::vector<MonitorDefinition>> {
+        auto r = c.exec(QStringLiteral("SELECT id, name, url, interval_ms, timeout_ms, retries, status_min, status_max, "
+                                       "coalesce(keyword, '') FROM ops.monitors "
+                                       "WHERE project_id = $1 AND enabled AND kind = 'http' ORDER BY id"), {project});
+        if (!r)
+            return r.error();
+        std::vector<MonitorDefinition> monitors;
+        for (int row = 0; row < r->rowCount(); ++row) {
+            MonitorDefinition m;
+            m.id = r->toInt64(row, 0);
+            m.name = r->text(row, 1);
+            m.probe.url = QUrl(r->text(row, 2));
+            m.interval = std::chrono::milliseconds(r->toInt64(row, 3));
+            m.probe.timeout = std::chrono::milliseconds(r->toInt64(row, 4));
+            m.retries = int(r->toInt64(row, 5));
+            m.probe.statusMin = int(r->toInt64(row, 6));
+            m.probe.statusMax = int(r->toInt64(row, 7));
+            m.probe.keyword = r->text(row, 8);
+            monitors.push_back(std::move(m));
+        }
+        return monitors;
+    }, CallOptions::idempotentUnit()).then(this, [this](Result<std::vector<MonitorDefinition>> monitors) {
+        if (!m_leader)
+            return;
+        if (!monitors) {
+            emit problem(QStringLiteral("loading monitors: ") + monitors.error().toString());
+            return;
+        }
+        QStringList key;
+        for (const MonitorDefinition& m : monitors.value())
+            key << QStringLiteral("%1|%2|%3|%4|%5|%6|%7|%8").arg(m.id).arg(m.probe.url.toString()).arg(m.interval.count())
+                       .arg(m.probe.timeout.count()).arg(m.retries).arg(m.probe.statusMin).arg(m.probe.statusMax).arg(m.probe.keyword);
+        const QString joined = key.join(QLatin1Char('\n'));
+        if (joined == m_monitorsKey && !m_runners.empty())
+            return;  // nothing changed: keep the probes and their states
+        m_monitorsKey = joined;
+        startRunners(monitors.value());
+    });
+}
+
+void HealthCollector::startRunners(const std::vector<MonitorDefinition>& monitors)
+{
+    m_runners.clear();
+    for (const MonitorDefinition& definition : monitors) {
+        auto runner = std::make_unique<Runner>();
+        Runner* raw = runner.get();
+        raw->definition = definition;
+        raw->machine.setRetries(definition.retries);
+        raw->probe = std::make_unique<HttpProbe>(&m_network, definition.probe);
+        connect(raw->probe.get(), &HttpProbe::finished, this, [this, raw](const ProbeResult& result) {
+            onProbeFinished(raw, raw->startedAt, result);
+        });
+        raw->timer.setTimerType(Qt::PreciseTimer);
+        auto fire = [raw] {
+            // One request per monitor in flight: a check still running skips this tick.
+            if (raw->probe->inFlight())
+                return;
+            raw->startedAt = QDateTime::currentDateTimeUtc();
+            raw->probe->start();
+        };
+        connect(&raw->timer, &QTimer::timeout, this, fire);
+        raw->timer.start(definition.interval);
+        fire();
+        m_runners.push_back(std::move(runner));
+    }
+}
+
+void HealthCollector::onProbeFinished(Runner* runner, const QDateTime& sampledAt, const ProbeResult& result)
+{
+    if (!m_leader)
+        return;
+    const MonitorTransition transition = runner->machine.record(result.success);
+    if (transition.changed())
+        emit monitorTransition(runner->definition.id, runner->definition.name, transition);
+
+    QJsonObject metrics;
+    for (auto it = result.metrics.begin(); it != result.metrics.end(); ++it)
+        metrics.insert(it.key(), it.value());
+    QString error = result.error;
+    if (error.isEmpty())
+        error = result.note;
+    const qint64 monitor = runner->definition.id;
+    const QString holder = m_config.holder;
+    const QString state = monitorStateName(transition.to);
+    const QByteArray metricsJson = QJsonDocument(metrics).toJson(QJsonDocument::Compact);
+    const SqlParams params = {monitor, holder, sampledAt, state, result.httpStatus > 0 || result.success ? SqlValue(result.latencyMs) : SqlValue(),
+                              result.httpStatus > 0 ? SqlValue(result.httpStatus) : SqlValue(),
+                              result.platformStatus.isEmpty() ? SqlValue() : SqlValue(result.platformStatus),
+                              result.circuitState.isEmpty() ? SqlValue() : SqlValue(result.circuitState),
+                              metricsJson, error.isEmpty() ? SqlValue() : SqlValue(error.left(2000))};
+    m_pool.withClientAsync(QStringLiteral("health.sample"), [params](Connection& c) -> Result<bool> {
+        auto r = c.exec(QStringLiteral("SELECT ops.record_health_sample($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb, $10)"), params);
+        if (!r)
+            return r.error();
+        return r->toBool(0, 0);
+    }).then(this, [this, monitor, state](Result<bool> written) {
+        if (!written) {
+            emit problem(QStringLiteral("writing a health sample: ") + written.error().toString());
+            return;
+        }
+        if (!written.value()) {
+            stepDown(QStringLiteral("the database refused the sample: the lease is held by another console"));
+            return;
+        }
+        emit sampleWritten(monitor, state);
+    });
+}
+
+void HealthCollector::housekeeping()
+{
+    m_pool.withClientAsync(QStringLiteral("health.housekeeping"), [](Connection& c) -> Result<int> {
+        auto partition = c.exec(QStringLiteral("SELECT ops.ensure_health_partition(now() + interval '1 day')"));
+        if (!partition)
+            return partition.error();
+        auto dropped = c.exec(QStringLiteral("SELECT ops.apply_health_retention(now())"));
+        if (!dropped)
+            return dropped.error();
+        return int(dropped->toInt64(0, 0));
+    }).then(this, [this](Result<int> dropped) {
+        if (!dropped)
+            emit problem(QStringLiteral("health retention: ") + dropped.error().toString());
+        else if (dropped.value() > 0)
+            qCInfo(lcCollector) << "retention dropped" << dropped.value() << "day partitions of health samples";
+    });
+}
+
+} // namespace ops::services
