@@ -1,0 +1,302 @@
+// SPDX-License-Identifier: MIT
+#include "deploy/RolloutService.h"
+
+#include "db/Projects.h"
+
+#include <QJsonDocument>
+
+namespace ops::services {
+
+namespace {
+const QString kUnfinished = QStringLiteral("('requested', 'running', 'verifying')");
+}
+
+QString RollbackPlan::sentence() const
+{
+    return QStringLiteral("Roll back %1 from %2 to %3").arg(environment, fromVersion.isEmpty() ? QStringLiteral("?") : fromVersion,
+                                                            targetVersion);
+}
+
+RolloutService::RolloutService(Pool& pool, DeployProvider& provider, Config config)
+    : m_pool(pool), m_provider(provider), m_config(std::move(config))
+{
+}
+
+void RolloutService::progress(const QString& line) const
+{
+    if (m_progress)
+        m_progress(line);
+}
+
+Result<qint64> RolloutService::environmentId()
+{
+    if (m_config.projectId == 0) {
+        auto project = projectIdForSlug(m_pool, m_config.projectSlug);
+        if (!project)
+            return project.error();
+        m_config.projectId = *project;
+    }
+    return m_pool.inTransaction(QStringLiteral("deploy environment"), [&](Connection& c) -> Result<qint64> {
+        auto found = c.exec(QStringLiteral("SELECT id FROM ops.environments WHERE project_id = $1 AND name = $2"),
+                            {m_config.projectId, m_config.environment});
+        if (!found)
+            return found.error();
+        if (found->rowCount() > 0)
+            return found->toInt64(0, 0);
+        auto created = c.exec(QStringLiteral("SELECT ops.upsert_environment($1, $2, $3, $4)"),
+                              {m_config.projectId, m_config.environment, m_config.providerProject,
+                               m_config.verification.baseUrl});
+        if (!created)
+            return created.error();
+        return created->toInt64(0, 0);
+    });
+}
+
+Result<void> RolloutService::sync()
+{
+    auto env = environmentId();
+    if (!env)
+        return env.error();
+    auto deployments = m_provider.listDeployments();
+    if (!deployments)
+        return deployments.error();
+    auto status = m_provider.status();
+    if (!status)
+        return status.error();
+    QString liveVerdict = QStringLiteral("unknown");
+    if (!m_config.verification.baseUrl.isEmpty()) {
+        auto health = HealthVerifier::readHealth(m_config.verification.baseUrl, m_config.verification.healthPath,
+                                                 m_config.verification.requestTimeout);
+        if (health) {
+            const QString s = health->value(QStringLiteral("status")).toString();
+            liveVerdict = s == QLatin1String("healthy")     ? QStringLiteral("passed")
+                          : s == QLatin1String("unhealthy") ? QStringLiteral("failed")
+                                                            : QStringLiteral("unknown");
+        }
+    }
+    return m_pool.inTransaction(QStringLiteral("deploy sync"), [&](Connection& c) -> Result<void> {
+        // Oldest first so that ids follow creation order.
+        for (auto it = deployments->crbegin(); it != deployments->crend(); ++it) {
+            const ProviderDeployment& d = *it;
+            const bool live = d.id == status->liveDeploymentId;
+            const QString verdict = live && liveVerdict != QLatin1String("unknown") ? liveVerdict : d.checks;
+            auto recorded = c.exec(QStringLiteral("SELECT ops.record_deployment($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)"),
+                                   {*env, d.id, d.version, d.commit, d.url, d.created, d.creator, d.state, verdict, live,
+                                    status->pinned});
+            if (!recorded)
+                return recorded.error();
+        }
+        return {};
+    }, CallOptions::idempotentUnit());
+}
+
+Result<RollbackPlan> RolloutService::planRollback(const std::optional<QString>& to)
+{
+    auto env = environmentId();
+    if (!env)
+        return env.error();
+    return m_pool.withClient(QStringLiteral("deploy plan rollback"), [&](Connection& c) -> Result<RollbackPlan> {
+        auto current = c.exec(QStringLiteral(
+            "SELECT e.name, d.id, d.version, d.created_at FROM ops.environments e "
+            "LEFT JOIN ops.deployments d ON d.id = e.current_deployment WHERE e.id = $1"), {*env});
+        if (!current)
+            return current.error();
+        if (current->rowCount() == 0 || current->isNull(0, 1))
+            return Error::make(ErrorKind::NotFound, QStringLiteral("%1 has no current deployment recorded yet (sync with the provider first)")
+                                                        .arg(m_config.environment));
+        RollbackPlan plan;
+        plan.environmentId = *env;
+        plan.environment = current->text(0, 0);
+        plan.fromId = current->toInt64(0, 1);
+        plan.fromVersion = current->text(0, 2);
+        Result<QueryResult> target = to
+            ? c.exec(QStringLiteral("SELECT id, provider_id, version, created_at FROM ops.deployments "
+                                    "WHERE environment_id = $1 AND (provider_id = $2 OR id::text = $2)"), {*env, *to})
+            : c.exec(QStringLiteral("SELECT id, provider_id, version, created_at FROM ops.deployments "
+                                    "WHERE environment_id = $1 AND health = 'passed' AND id <> $2 "
+                                    "AND created_at < (SELECT created_at FROM ops.deployments WHERE id = $2) "
+                                    "ORDER BY created_at DESC LIMIT 1"), {*env, plan.fromId});
+        if (!target)
+            return target.error();
+        if (target->rowCount() == 0)
+            return Error::make(ErrorKind::NotFound,
+                               to ? QStringLiteral("no deployment %1 in %2").arg(*to, plan.environment)
+                                  : QStringLiteral("no deployment before %1 in %2 has passed its health check: nothing safe to roll back to")
+                                        .arg(plan.fromVersion, plan.environment));
+        plan.targetId = target->toInt64(0, 0);
+        plan.targetProviderId = target->text(0, 1);
+        plan.targetVersion = target->text(0, 2);
+        plan.targetCreated = target->toDateTime(0, 3);
+        if (plan.targetId == plan.fromId)
+            return Error::make(ErrorKind::InvalidInput, QStringLiteral("%1 is already live in %2").arg(plan.targetVersion, plan.environment));
+        return plan;
+    }, CallOptions::idempotentUnit());
+}
+
+Result<void> RolloutService::advance(qint64 rollout, const QString& state, const QString& message,
+                                     const QJsonObject& evidence)
+{
+    return m_pool.inTransaction(QStringLiteral("deploy advance rollout"), [&](Connection& c) -> Result<void> {
+        auto r = c.exec(QStringLiteral("SELECT ops.advance_rollout($1, $2, $3, $4::jsonb)"),
+                        {rollout, state, message,
+                         evidence.isEmpty() ? SqlValue() : SqlValue(QJsonDocument(evidence).toJson(QJsonDocument::Compact))});
+        if (!r)
+            return r.error();
+        return {};
+    });
+}
+
+RolloutOutcome RolloutService::verifyAndFinish(qint64 rollout, const QString& providerDoneMessage)
+{
+    if (auto v = advance(rollout, QStringLiteral("verifying"), providerDoneMessage); !v)
+        return {rollout, QStringLiteral("verifying"), v.error().message};  // recovery finishes it
+    progress(QStringLiteral("verifying %1%2").arg(m_config.verification.baseUrl, m_config.verification.healthPath));
+    const Verification verification = HealthVerifier::verify(m_config.verification);
+    const QString state = verification.healthy ? QStringLiteral("succeeded") : QStringLiteral("needs_attention");
+    progress(QStringLiteral("%1: %2").arg(state, verification.summary));
+    if (auto done = advance(rollout, state, verification.summary, verification.evidence); !done)
+        return {rollout, QStringLiteral("verifying"), done.error().message};
+    return {rollout, state, verification.summary};
+}
+
+Result<RolloutOutcome> RolloutService::rollback(const RollbackPlan& plan, const QString& reason, const QString& idempotencyKey)
+{
+    progress(plan.sentence());
+    auto started = m_pool.inTransaction(QStringLiteral("deploy start rollout"), [&](Connection& c) -> Result<QPair<qint64, QString>> {
+        auto id = c.exec(QStringLiteral("SELECT ops.start_rollout($1, 'rollback', $2, $3, $4)"),
+                         {plan.environmentId, plan.targetId, reason, idempotencyKey});
+        if (!id)
+            return id.error();
+        auto state = c.exec(QStringLiteral("SELECT state, message FROM ops.rollouts WHERE id = $1"), {id->toInt64(0, 0)});
+        if (!state)
+            return state.error();
+        return qMakePair(id->toInt64(0, 0), state->text(0, 0) + QLatin1Char('\n') + state->text(0, 1));
+    }, CallOptions::idempotentUnit());  // the idempotency key makes a retried start harmless
+    if (!started)
+        return started.error();
+    const qint64 rollout = started->first;
+    const QString foundState = started->second.section(QLatin1Char('\n'), 0, 0);
+    if (foundState != QLatin1String("requested"))  // the same click again: report, do not repeat
+        return RolloutOutcome{rollout, foundState, started->second.section(QLatin1Char('\n'), 1)};
+
+    if (auto running = advance(rollout, QStringLiteral("running"), QStringLiteral("calling %1").arg(m_provider.name())); !running)
+        return running.error();
+    progress(QStringLiteral("provider %1: rollback to %2").arg(m_provider.name(), plan.targetProviderId));
+    auto called = m_provider.rollback(plan.targetProviderId, reason);
+    if (!called) {
+        const QString message = called.error().message;
+        progress(QStringLiteral("failed: %1").arg(message));
+        if (auto failed = advance(rollout, QStringLiteral("failed"), message); !failed)
+            return failed.error();
+        return RolloutOutcome{rollout, QStringLiteral("failed"), message};
+    }
+    return verifyAndFinish(rollout, QStringLiteral("provider accepted the rollback to %1").arg(plan.targetProviderId));
+}
+
+Result<QList<RolloutOutcome>> RolloutService::recover()
+{
+    auto env = environmentId();
+    if (!env)
+        return env.error();
+    auto found = m_pool.withClient(QStringLiteral("deploy find unfinished"), [&](Connection& c) {
+        return c.exec(QStringLiteral("SELECT r.id, r.state, d.provider_id FROM ops.rollouts r "
+                                     "JOIN ops.deployments d ON d.id = r.target "
+                                     "WHERE r.environment_id = $1 AND r.state IN ") + kUnfinished, {*env});
+    }, CallOptions::idempotentUnit());
+    if (!found)
+        return found.error();
+    QList<RolloutOutcome> outcomes;
+    for (int row = 0; row < found->rowCount(); ++row) {
+        const qint64 rollout = found->toInt64(row, 0);
+        const QString state = found->text(row, 1);
+        const QString target = found->text(row, 2);
+        auto claimed = m_pool.inTransaction(QStringLiteral("deploy claim stale rollout"), [&](Connection& c) -> Result<bool> {
+            auto r = c.exec(QStringLiteral("SELECT ops.claim_stale_rollout($1, $2)"), {rollout, m_config.staleSeconds});
+            if (!r)
+                return r.error();
+            return r->toBool(0, 0);
+        });
+        if (!claimed)
+            return claimed.error();
+        if (!*claimed)
+            continue;  // still driven by a live console, or another console took it over
+        progress(QStringLiteral("recovering rollout %1 (was %2)").arg(rollout).arg(state));
+        auto status = m_provider.status();
+        if (!status) {
+            const QString message = QStringLiteral("recovery could not ask the provider: %1").arg(status.error().message);
+            if (auto a = advance(rollout, QStringLiteral("needs_attention"), message); !a)
+                return a.error();
+            outcomes.append({rollout, QStringLiteral("needs_attention"), message});
+            continue;
+        }
+        if (status->liveDeploymentId == target) {
+            outcomes.append(verifyAndFinish(rollout, QStringLiteral("recovered: provider serves %1").arg(target)));
+            continue;
+        }
+        // The provider does not serve the target. Before the provider call (requested) nothing
+        // happened: failed. After it, we cannot tell what the provider did: a person decides.
+        const QString next = state == QLatin1String("requested") ? QStringLiteral("failed") : QStringLiteral("needs_attention");
+        const QString message = QStringLiteral("recovered after the console stopped in %1: the provider serves %2, not %3")
+                                    .arg(state, status->liveDeploymentId, target);
+        if (auto a = advance(rollout, next, message); !a)
+            return a.error();
+        outcomes.append({rollout, next, message});
+    }
+    return outcomes;
+}
+
+Result<qint64> RolloutService::projectIdForSlug(Pool& pool, const QString& slug)
+{
+    return pool.withClient(QStringLiteral("deploy project"), [&](Connection& c) { return projectIdBySlug(c, slug); },
+                           CallOptions::idempotentUnit());
+}
+
+Result<EnvironmentSnapshot> RolloutService::snapshot(int auditRows)
+{
+    auto env = environmentId();
+    if (!env)
+        return env.error();
+    return m_pool.withClient(QStringLiteral("deploy snapshot"), [&](Connection& c) -> Result<EnvironmentSnapshot> {
+        EnvironmentSnapshot s;
+        s.environment = m_config.environment;
+        auto head = c.exec(QStringLiteral(
+            "SELECT d.version, d.health, e.pinned, coalesce(l.locked_by || ': ' || l.reason, ''), ops.current_role_level(), "
+            "  (SELECT r.kind || ' by ' || r.requested_by || ' to ' || t.version || ' since ' "
+            "          || to_char(r.requested_at AT TIME ZONE 'UTC', 'HH24:MI:SS') || ' UTC (' || r.state || ')' "
+            "   FROM ops.rollouts r JOIN ops.deployments t ON t.id = r.target "
+            "   WHERE r.environment_id = e.id AND r.state IN ") + kUnfinished + QStringLiteral(") "
+            "FROM ops.environments e LEFT JOIN ops.deployments d ON d.id = e.current_deployment "
+            "LEFT JOIN ops.environment_locks l ON l.environment_id = e.id "
+            "  AND (l.locked_until IS NULL OR l.locked_until > now()) WHERE e.id = $1"), {*env});
+        if (!head)
+            return head.error();
+        if (head->rowCount() == 1) {
+            s.currentVersion = head->text(0, 0);
+            s.currentHealth = head->text(0, 1);
+            s.pinned = head->toBool(0, 2);
+            s.lock = head->text(0, 3);
+            s.roleLevel = head->text(0, 4);
+            s.unfinished = head->text(0, 5);
+        }
+        auto rows = c.exec(QStringLiteral(
+            "SELECT d.id, d.provider_id, d.version, d.health, d.created_by, d.created_at, d.id = e.current_deployment, "
+            "  EXISTS (SELECT 1 FROM ops.rollouts r WHERE r.target = d.id AND r.kind = 'rollback' AND r.state = 'succeeded') "
+            "FROM ops.deployments d JOIN ops.environments e ON e.id = d.environment_id "
+            "WHERE e.id = $1 ORDER BY d.created_at DESC LIMIT 200"), {*env});
+        if (!rows)
+            return rows.error();
+        for (int i = 0; i < rows->rowCount(); ++i)
+            s.deployments.append({rows->toInt64(i, 0), rows->text(i, 1), rows->text(i, 2), rows->text(i, 3), rows->text(i, 4),
+                                  rows->toDateTime(i, 5), rows->toBool(i, 6), rows->toBool(i, 7)});
+        auto audit = c.exec(QStringLiteral("SELECT id, at, actor, action, subject FROM ops.audit_log "
+                                           "WHERE project_id = $1 ORDER BY id DESC LIMIT $2"),
+                            {m_config.projectId, auditRows});
+        if (!audit)
+            return audit.error();
+        for (int i = 0; i < audit->rowCount(); ++i)
+            s.audit.append({audit->toInt64(i, 0), audit->toDateTime(i, 1), audit->text(i, 2), audit->text(i, 3), audit->text(i, 4)});
+        return s;
+    }, CallOptions::idempotentUnit());
+}
+
+} // namespace ops::services

@@ -1,0 +1,162 @@
+// SPDX-License-Identifier: MIT
+// Two ops-console processes roll back the same environment at the same instant against one
+// database and one (loopback) provider: exactly one provider call, the other process is told who
+// holds the environment and exits 5. Then `audit verify` as a process finds an owner's edit.
+#include "TestCluster.h"
+
+#include "common/ProcessRunner.h"
+#include "demo/DemoPlatform.h"
+
+#include <gtest/gtest.h>
+
+#include <csignal>
+#include <latch>
+#include <thread>
+
+using namespace ops::services;
+using ops::testing::TestCluster;
+using namespace std::chrono_literals;
+
+namespace {
+
+QString quoted(QString value)
+{
+    return QLatin1Char('\'') + value.replace(QLatin1Char('\\'), QStringLiteral("\\\\")).replace(QLatin1Char('\''), QStringLiteral("\\'"))
+        + QLatin1Char('\'');
+}
+
+// The fixture's database as a libpq string another process can use.
+QString dsnFor(const ConnectionOptions& options)
+{
+    return QStringLiteral("host=%1 port=%2 dbname=%3 user=%4")
+        .arg(quoted(options.host())).arg(EmbeddedPostgres::port).arg(quoted(options.database()), quoted(options.user()));
+}
+
+QString scalar(Connection& connection, const QString& sql)
+{
+    auto r = connection.exec(sql);
+    return r ? r->scalar() : QStringLiteral("ERROR ") + r.error().message;
+}
+
+ProcessResult console(const QStringList& arguments)
+{
+    ProcessOptions options;
+    options.timeout = 60s;
+    options.environment.insert(QStringLiteral("OPS_DEPLOY_TOKEN"), QStringLiteral("demo-token"));
+    options.environment.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
+    auto result = ProcessRunner::run(QStringLiteral(OPS_CONSOLE_BINARY), arguments, options);
+    EXPECT_TRUE(result.ok());
+    return result.ok() ? result.value() : ProcessResult{};
+}
+
+} // namespace
+
+TEST(DeployProcessTest, TwoConsoleProcessesRollBackAtOnceOneProviderCallOtherNamesTheHolder)
+{
+    auto database = TestCluster::shared().createDatabase();
+    ASSERT_TRUE(database.ok());
+    DemoPlatform platform;
+    ASSERT_TRUE(platform.start().ok());
+    const QStringList common{QStringLiteral("--dsn"), dsnFor(database.value())};
+    const QStringList provider{QStringLiteral("--provider-url"), platform.baseUrl(), QStringLiteral("--health-url"),
+                               platform.baseUrl()};
+    // Record the deployments once so both processes plan the same rollback.
+    const ProcessResult listed = console(common + QStringList{QStringLiteral("deployments"), QStringLiteral("--json")} + provider);
+    ASSERT_EQ(listed.exitCode, 0) << listed.output.toStdString();
+    ASSERT_TRUE(listed.output.contains("\"version\": \"v4\"")) << listed.output.toStdString();
+    platform.setProviderDelayMs(1500);  // the winner stays unfinished while the other one asks
+
+    std::latch go(2);
+    ProcessResult first, second;
+    const QStringList rollback = common + QStringList{QStringLiteral("rollback"), QStringLiteral("--env"),
+                                                      QStringLiteral("production"), QStringLiteral("--yes")} + provider;
+    std::thread a([&] { go.arrive_and_wait(); first = console(rollback); });
+    std::thread b([&] { go.arrive_and_wait(); second = console(rollback); });
+    a.join();
+    b.join();
+
+    EXPECT_EQ(platform.rollbackCalls(), 1);
+    const ProcessResult& winner = first.exitCode == 0 ? first : second;
+    const ProcessResult& loser = first.exitCode == 0 ? second : first;
+    EXPECT_EQ(winner.exitCode, 0) << winner.output.toStdString();
+    EXPECT_EQ(loser.exitCode, 5) << loser.output.toStdString();
+    EXPECT_TRUE(loser.output.contains("already being changed: rollback by")) << loser.output.toStdString();
+    EXPECT_TRUE(loser.output.contains("to v3 since")) << loser.output.toStdString();
+    EXPECT_EQ(platform.liveVersion(), QStringLiteral("v3"));
+
+    const ProcessResult intact = console(common + QStringList{QStringLiteral("audit"), QStringLiteral("verify")});
+    EXPECT_EQ(intact.exitCode, 0) << intact.output.toStdString();
+    auto admin = TestCluster::shared().connect(database->database());
+    ASSERT_TRUE(admin->execScript(QStringLiteral(
+        "ALTER TABLE ops.audit_log DISABLE TRIGGER audit_log_append_only; "
+        "UPDATE ops.audit_log SET actor = 'someone_else' WHERE id = 2; "
+        "ALTER TABLE ops.audit_log ENABLE TRIGGER audit_log_append_only;")).ok());
+    const ProcessResult broken = console(common + QStringList{QStringLiteral("audit"), QStringLiteral("verify")});
+    EXPECT_EQ(broken.exitCode, 1) << broken.output.toStdString();
+    EXPECT_TRUE(broken.output.contains("BROKEN at row 2")) << broken.output.toStdString();
+}
+
+namespace {
+
+// Waits until the only rollout is in `state`; false after 30 s.
+bool waitForState(Connection& admin, const QString& state)
+{
+    for (int i = 0; i < 300; ++i) {
+        auto r = admin.exec(QStringLiteral("SELECT state FROM ops.rollouts ORDER BY id DESC LIMIT 1"));
+        if (r && r->scalar() == state)
+            return true;
+        std::this_thread::sleep_for(100ms);
+    }
+    return false;
+}
+
+class KilledConsoleTest : public ::testing::TestWithParam<QString> {};
+
+} // namespace
+
+TEST_P(KilledConsoleTest, ANewConsoleRecoversTheOperation)
+{
+    const QString killedIn = GetParam();
+    auto database = TestCluster::shared().createDatabase();
+    ASSERT_TRUE(database.ok());
+    auto admin = TestCluster::shared().connect(database->database());
+    DemoPlatform platform;
+    ASSERT_TRUE(platform.start().ok());
+    const QStringList common{QStringLiteral("--dsn"), dsnFor(database.value())};
+    const QStringList provider{QStringLiteral("--provider-url"), platform.baseUrl(), QStringLiteral("--health-url"),
+                               platform.baseUrl()};
+    ASSERT_EQ(console(common + QStringList{QStringLiteral("deployments")} + provider).exitCode, 0);
+
+    if (killedIn == QLatin1String("running"))
+        platform.setProviderDelayMs(20000);  // the provider acts at once but answers late
+    else
+        platform.setDegraded(true);          // verification keeps polling a degraded platform
+    ProcessOptions options;
+    options.environment.insert(QStringLiteral("OPS_DEPLOY_TOKEN"), QStringLiteral("demo-token"));
+    auto pid = ProcessRunner::startDetached(QStringLiteral(OPS_CONSOLE_BINARY),
+                                            common + QStringList{QStringLiteral("rollback"), QStringLiteral("--yes")} + provider,
+                                            options);
+    ASSERT_TRUE(pid.ok());
+    ASSERT_TRUE(waitForState(*admin, killedIn)) << "the console never reached " << killedIn.toStdString();
+    // "running" is recorded just before the request goes out: kill after the provider has it.
+    for (int i = 0; i < 100 && platform.rollbackCalls() == 0; ++i)
+        std::this_thread::sleep_for(50ms);
+    ASSERT_EQ(platform.rollbackCalls(), 1);
+    ASSERT_EQ(::kill(pid_t(*pid), SIGKILL), 0);
+    std::this_thread::sleep_for(200ms);
+    EXPECT_EQ(scalar(*admin, QStringLiteral("SELECT state FROM ops.rollouts")), killedIn) << "left unfinished by the kill";
+
+    platform.setProviderDelayMs(0);
+    platform.setDegraded(false);
+    // A console that starts later (no heartbeat for 0 s counts as dead here) finishes it.
+    const ProcessResult next = console(common + QStringList{QStringLiteral("deployments"), QStringLiteral("--recover-after"),
+                                                            QStringLiteral("0")} + provider);
+    EXPECT_EQ(next.exitCode, 0) << next.output.toStdString();
+    EXPECT_TRUE(next.output.contains("recovered rollout")) << next.output.toStdString();
+    EXPECT_EQ(scalar(*admin, QStringLiteral("SELECT state FROM ops.rollouts")), QStringLiteral("succeeded"));
+    EXPECT_EQ(platform.rollbackCalls(), 1);
+    EXPECT_EQ(platform.liveVersion(), QStringLiteral("v3"));
+}
+
+INSTANTIATE_TEST_SUITE_P(States, KilledConsoleTest, ::testing::Values(QStringLiteral("running"), QStringLiteral("verifying")),
+                         [](const auto& info) { return info.param.toStdString(); });
