@@ -1,0 +1,178 @@
+// SPDX-License-Identifier: MIT
+// The real ops-console binary: plan import and checkpoint status (a CI gate) against a real
+// database; sign-off through CheckpointService as an approver and as a viewer.
+#include "TestCluster.h"
+
+#include "common/ProcessRunner.h"
+#include "plan/CheckpointReport.h"
+#include "plan/CheckpointService.h"
+#include "plan/PoolMetricSource.h"
+
+#include <QCoreApplication>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QTemporaryDir>
+
+#include <gtest/gtest.h>
+
+using namespace ops::services;
+using namespace ops::services::plan;
+using ops::testing::TestCluster;
+
+namespace {
+
+class PlanCommandsTest : public ::testing::Test {
+protected:
+    void SetUp() override
+    {
+        auto database = TestCluster::shared().createDatabase();
+        ASSERT_TRUE(database.ok()) << database.error().toString().toStdString();
+        m_options = *database;
+        m_admin = TestCluster::shared().connect(m_options.database());
+        ASSERT_TRUE(m_admin);
+        auto id = m_admin->exec(QStringLiteral("INSERT INTO ops.projects (slug, name) VALUES ('gate', 'gate') RETURNING id"));
+        ASSERT_TRUE(id.ok());
+        m_project = id->toInt64(0, 0);
+    }
+
+    // A key=value string for --dsn: the fixture's socket, database and (superuser) role.
+    QString dsn() const
+    {
+        return QStringLiteral("host='%1' port=%2 dbname='%3' user='%4'")
+            .arg(TestCluster::shared().server().socketDirectory())
+            .arg(ops::services::EmbeddedPostgres::port)
+            .arg(m_options.database(), m_options.user());
+    }
+
+    ProcessResult console(const QStringList& arguments)
+    {
+        ProcessOptions options;
+        options.environment.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
+        options.environment.remove(QStringLiteral("DATABASE_URL"));
+        options.timeout = std::chrono::seconds(60);
+        auto result = ProcessRunner::run(QStringLiteral(OPS_CONSOLE_BINARY),
+                                         QStringList{QStringLiteral("--dsn"), dsn()} + arguments, options);
+        EXPECT_TRUE(result.ok());
+        return result.ok() ? *result : ProcessResult{};
+    }
+
+    std::unique_ptr<Connection> loginAs(const QString& group)
+    {
+        const QString name = TestCluster::createMember(*m_admin, group, m_project, QStringLiteral("gate"));
+        return name.isEmpty() ? nullptr : TestCluster::shared().connect(m_options.database(), name);
+    }
+
+    ConnectionOptions m_options;
+    std::unique_ptr<Connection> m_admin;
+    qint64 m_project = 0;
+};
+
+} // namespace
+
+TEST_F(PlanCommandsTest, ImportThenStatusIsAGateThatOpensWhenTheCriteriaAreMet)
+{
+    const ProcessResult imported = console({QStringLiteral("plan"), QStringLiteral("import"),
+                                            QStringLiteral(OPS_TEST_DATA "/plans/week1-master-plan.md"),
+                                            QStringLiteral("--project"), QStringLiteral("gate")});
+    ASSERT_EQ(imported.exitCode, 0) << imported.output.toStdString();
+    EXPECT_TRUE(imported.output.contains("4 days, 19 tasks (19 with an assignee)")) << imported.output.toStdString();
+    EXPECT_TRUE(imported.output.contains("4 Go/No-Go checkpoints with 12 criteria"));
+
+    ProcessResult status = console({QStringLiteral("checkpoint"), QStringLiteral("status"), QStringLiteral("--json"),
+                                    QStringLiteral("--project"), QStringLiteral("gate")});
+    EXPECT_EQ(status.exitCode, 1) << status.output.toStdString();
+    const qsizetype brace = status.output.indexOf('{');
+    ASSERT_GE(brace, 0);
+    const QJsonObject json = QJsonDocument::fromJson(status.output.mid(brace)).object();
+    EXPECT_EQ(json.value(QStringLiteral("checkpoint")).toString(), QStringLiteral("Day 1 EOD Checkpoint"));
+    EXPECT_FALSE(json.value(QStringLiteral("all_met")).toBool());
+    ASSERT_EQ(json.value(QStringLiteral("criteria")).toArray().size(), 3);
+    EXPECT_EQ(json.value(QStringLiteral("criteria")).toArray()[0].toObject().value(QStringLiteral("state")).toString(),
+              QStringLiteral("not_met"));
+
+    // Tick the three manual criteria: the gate opens.
+    ASSERT_TRUE(m_admin->exec(QStringLiteral(
+        "SELECT ops.set_criterion_checked(k.id, true) FROM ops.checkpoint_criteria k "
+        "JOIN ops.checkpoints c ON c.id = k.checkpoint_id WHERE c.title = 'Day 1 EOD Checkpoint'")).ok());
+    status = console({QStringLiteral("checkpoint"), QStringLiteral("status"), QStringLiteral("--project"), QStringLiteral("gate")});
+    EXPECT_EQ(status.exitCode, 0) << status.output.toStdString();
+    EXPECT_TRUE(status.output.contains("All criteria met."));
+}
+
+TEST_F(PlanCommandsTest, ImportOfABinaryOrEmptyFileSavesNothingAndFails)
+{
+    QTemporaryDir dir;
+    QFile binary(dir.filePath(QStringLiteral("blob.md")));
+    ASSERT_TRUE(binary.open(QIODevice::WriteOnly));
+    binary.write(QByteArray("\x89PNG\r\n\x1a\n\0\0\0\rIHDR", 16));
+    binary.close();
+    const ProcessResult result = console({QStringLiteral("plan"), QStringLiteral("import"), binary.fileName(),
+                                          QStringLiteral("--project"), QStringLiteral("gate")});
+    EXPECT_EQ(result.exitCode, 1) << result.output.toStdString();
+    EXPECT_TRUE(result.output.contains("binary"));
+    auto count = m_admin->exec(QStringLiteral("SELECT count(*) FROM ops.plans"));
+    ASSERT_TRUE(count.ok());
+    EXPECT_EQ(count->scalar(), QStringLiteral("0"));
+    const ProcessResult usage = console({QStringLiteral("plan"), QStringLiteral("import")});
+    EXPECT_EQ(usage.exitCode, 2);
+}
+
+TEST_F(PlanCommandsTest, ApproverSignsNoGoWithMeasuredSnapshotViewerIsRefused)
+{
+    ASSERT_EQ(console({QStringLiteral("plan"), QStringLiteral("import"), QStringLiteral(OPS_TEST_DATA "/plans/week1-master-plan.md"),
+                       QStringLiteral("--project"), QStringLiteral("gate")}).exitCode, 0);
+    // Sign Day 1..3 Go as the superuser so Day 4 (with metric criteria) is next.
+    ASSERT_TRUE(m_admin->exec(QStringLiteral(
+        "SELECT ops.sign_checkpoint(id, 'go', '', '{}') FROM ops.checkpoints WHERE title IN ('Day 1 EOD Checkpoint', 'Day 3 EOD Checkpoint')")).ok());
+    auto gate = CheckpointService::nextGate(*m_admin, m_project);
+    ASSERT_TRUE(gate.ok());
+    ASSERT_TRUE(gate->has_value());
+    EXPECT_EQ((*gate)->title, QStringLiteral("Day 4 EOD Checkpoint"));
+
+    PoolMetrics metrics;
+    metrics.calls = 200;
+    metrics.failures = 20;  // 90%: below the 95% threshold
+    metrics.queryLatency.count = 50;
+    metrics.queryLatency.p95Ms = 120.0;
+    PoolMetricSource source([&metrics] { return metrics; });
+    const CheckpointStatus status = CheckpointService::evaluate(**gate, source);
+    ASSERT_EQ(status.criteria.size(), 3);
+    EXPECT_EQ(status.criteria[1].evaluation.state, CriterionState::NotMet);
+    EXPECT_EQ(status.criteria[2].evaluation.state, CriterionState::Met);
+    EXPECT_FALSE(status.allMet());
+    EXPECT_EQ(status.failed().size(), 2);
+
+    auto viewer = loginAs(QStringLiteral("ops_viewer"));
+    auto refused = CheckpointService::sign(*viewer, status, Decision::Go, QStringLiteral("looks fine"));
+    ASSERT_FALSE(refused.ok());
+    EXPECT_EQ(refused.error().kind, ErrorKind::Permission);
+
+    auto approver = loginAs(QStringLiteral("ops_approver"));
+    auto signedId = CheckpointService::sign(*approver, status, Decision::NoGo, QStringLiteral("success rate too low"));
+    ASSERT_TRUE(signedId.ok()) << signedId.error().toString().toStdString();
+    auto snapshot = m_admin->exec(QStringLiteral("SELECT decision, snapshot::text, signed_by FROM ops.signoffs WHERE id = $1"), {*signedId});
+    ASSERT_TRUE(snapshot.ok());
+    EXPECT_EQ(snapshot->text(0, 0), QStringLiteral("no_go"));
+    const QJsonArray criteria = QJsonDocument::fromJson(snapshot->bytes(0, 1)).object().value(QStringLiteral("criteria")).toArray();
+    ASSERT_EQ(criteria.size(), 3);
+    EXPECT_EQ(criteria[1].toObject().value(QStringLiteral("state")).toString(), QStringLiteral("not_met"));
+    EXPECT_EQ(criteria[1].toObject().value(QStringLiteral("value")).toString(), QStringLiteral("90%"));
+    EXPECT_EQ(criteria[2].toObject().value(QStringLiteral("value")).toString(), QStringLiteral("120ms"));
+    EXPECT_TRUE(snapshot->text(0, 2).startsWith(QStringLiteral("gate_")));
+    auto promotion = m_admin->exec(QStringLiteral("SELECT checkpoint_title, decision FROM ops.promotion_gate($1)"), {m_project});
+    ASSERT_TRUE(promotion.ok());
+    EXPECT_EQ(promotion->text(0, 0), QStringLiteral("Day 4 EOD Checkpoint"));
+    EXPECT_EQ(promotion->text(0, 1), QStringLiteral("no_go"));
+
+    // The checkpoint report carries the sign-off and what failed.
+    auto records = CheckpointReport::signoffs(*m_admin, status.checkpoint.id);
+    ASSERT_TRUE(records.ok());
+    ASSERT_EQ(records->size(), 1);
+    const QString report = CheckpointReport::markdown(status, *records);
+    EXPECT_TRUE(report.contains(QStringLiteral("# Checkpoint report: Day 4 EOD Checkpoint")));
+    EXPECT_TRUE(report.contains(QStringLiteral("| Success rate > 95%? | success_rate(1h) > 95% | not_met | 90% |"))) << report.toStdString();
+    EXPECT_TRUE(report.contains(QStringLiteral("**NO-GO** by gate_"))) << report.toStdString();
+    EXPECT_TRUE(report.contains(QStringLiteral("success rate too low")));
+    EXPECT_TRUE(report.contains(QStringLiteral("not met at signing: All tests passing? (not_met, not checked); Success rate > 95%? (not_met, 90%)")))
+        << report.toStdString();
+}
