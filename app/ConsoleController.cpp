@@ -28,24 +28,42 @@ ConsoleController::ConsoleController(DatabaseTarget target, QObject* parent)
     });
 }
 
-void ConsoleController::startPool()
+Result<PoolConfig> ConsoleController::poolConfigFor(const ConnectionOptions& database, bool embedded)
 {
-    // The pool goes where the bootstrap went, with the team's DB_* settings from the
-    // environment (DATABASE_POOLER_URL may send units of work through a transaction pooler).
     PoolConfig base;
-    base.connection = m_bootstrap->connectionOptions();
+    base.connection = database;
     base.direct = base.connection;
     QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
     environment.remove(QStringLiteral("DATABASE_URL"));  // already resolved (after --dsn) by the bootstrap
-    if (m_embedded)
+    if (embedded)
         environment.remove(QStringLiteral("DATABASE_POOLER_URL"));  // no pooler in front of the embedded server
-    auto config = PoolConfig::fromEnvironment(environment, base);
+    return PoolConfig::fromEnvironment(environment, base);
+}
+
+void ConsoleController::startPool()
+{
+    auto config = poolConfigFor(m_bootstrap->connectionOptions(), m_embedded);
     if (!config) {
         emit databaseFailed(config.error());
         return;
     }
+    m_directOptions = config->direct;
     m_pool = std::make_unique<Pool>(config.value());
     m_poolMonitor = std::make_unique<PoolMonitor>(*m_pool, std::chrono::seconds(1));
+    if (m_embedded)
+        startDemoPlatform();
+}
+
+void ConsoleController::startDemoPlatform()
+{
+    // The embedded default shows every panel alive: a platform on loopback to monitor and roll back.
+    auto demo = std::make_unique<DemoPlatform>();
+    if (auto started = demo->start(); !started) {
+        qCWarning(lcController).noquote() << "demo platform did not start:" << started.error().toString();
+        return;
+    }
+    qCInfo(lcController).noquote() << "demo platform at" << demo->baseUrl();
+    m_demo = std::move(demo);
 }
 
 ConsoleController::~ConsoleController()
@@ -63,6 +81,7 @@ void ConsoleController::shutdown()
 {
     m_startWatcher.waitForFinished();
     m_poolMonitor.reset();
+    m_demo.reset();
     if (m_pool)
         m_pool->shutdown(std::chrono::seconds(10));
     m_pool.reset();

@@ -7,6 +7,7 @@
 #include "db/DatabaseBootstrap.h"
 #include "db/Pool.h"
 #include "db/PoolMonitor.h"
+#include "demo/DemoPlatform.h"
 
 #include <QFutureWatcher>
 #include <QObject>
@@ -29,6 +30,18 @@ public:
     // The pool every feature uses; null until databaseReady.
     ops::services::Pool* pool() const { return m_pool.get(); }
     ops::services::PoolMonitor* poolMonitor() const { return m_poolMonitor.get(); }
+    // Where LISTEN connections go (never through a transaction pooler); valid after databaseReady.
+    ops::services::ConnectionOptions directOptions() const { return m_directOptions; }
+    bool isEmbedded() const { return m_embedded; }
+    // The demo platform this console started on the embedded default (null otherwise): the
+    // Health tab monitors it and the Deployments tab rolls it back, so both see one platform.
+    ops::services::DemoPlatform* demoPlatform() const { return m_demo.get(); }
+
+    // The pool's configuration for a database the bootstrap reached: the team's DB_* settings from
+    // the environment on top (DATABASE_POOLER_URL may send units of work through a transaction
+    // pooler; never for the embedded server). Shared with headless commands.
+    static ops::services::Result<ops::services::PoolConfig> poolConfigFor(
+        const ops::services::ConnectionOptions& database, bool embedded);
 
 signals:
     void databaseReady(const ops::services::DatabaseStatus& status);
@@ -36,11 +49,14 @@ signals:
 
 private:
     void startPool();
+    void startDemoPlatform();
 
     bool m_embedded = true;
     std::unique_ptr<ops::services::DatabaseBootstrap> m_bootstrap;
     std::unique_ptr<ops::services::Pool> m_pool;
     std::unique_ptr<ops::services::PoolMonitor> m_poolMonitor;
+    ops::services::ConnectionOptions m_directOptions;
+    std::unique_ptr<ops::services::DemoPlatform> m_demo;
     QFutureWatcher<ops::services::Result<ops::services::DatabaseStatus>> m_startWatcher;
     bool m_ready = false;
 };

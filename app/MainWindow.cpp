@@ -17,6 +17,19 @@ namespace ops::app {
 
 using ops::widgets::PlaceholderPanel;
 
+void MainWindow::setPanel(Tab tab, QWidget* panel)
+{
+    const int index = int(tab);
+    const QString title = m_tabs->tabText(index);
+    const bool wasCurrent = m_tabs->currentIndex() == index;
+    QWidget* placeholder = m_tabs->widget(index);
+    m_tabs->removeTab(index);
+    m_tabs->insertTab(index, panel, title);
+    if (wasCurrent)
+        m_tabs->setCurrentIndex(index);
+    delete placeholder;
+}
+
 MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
 {
     setWindowTitle(tr("Ops Console"));

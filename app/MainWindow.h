@@ -19,7 +19,11 @@ class MainWindow final : public QMainWindow {
 public:
     explicit MainWindow(QWidget* parent = nullptr);
 
+    enum class Tab { Health = 0, Sandbox = 1, Deployments = 2, Standup = 3 };
+
     QTabWidget* tabs() const { return m_tabs; }
+    // Puts a feature's panel in place of the tab's placeholder (the window takes ownership).
+    void setPanel(Tab tab, QWidget* panel);
     QString databaseStatusText() const;
     QString poolStatusText() const;
     // Saves one PNG per tab into `directory`, named after the tab ("health.png", ...).

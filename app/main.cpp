@@ -5,6 +5,11 @@
 #include "AppOptions.h"
 #include "ConsoleController.h"
 #include "MainWindow.h"
+#include "standup/StandupPanel.h"
+#include "commands/HeadlessCommand.h"
+#include "sandbox/SandboxPanel.h"
+#include "HealthTab.h"
+#include "deployments/DeploymentsPanel.h"
 
 #include <QApplication>
 #include <QTextStream>
@@ -34,8 +39,17 @@ int runHeadless(const AppOptions& options)
         out << QCoreApplication::applicationName() << ' ' << QCoreApplication::applicationVersion() << '\n';
         return 0;
     }
-    QTextStream(stderr) << "ops-console: nothing to do\n";
-    return 2;
+    QTextStream err(stderr);
+    int wordsUsed = 0;
+    const CommandSpec* spec = findCommand(options.command.split(QLatin1Char(' ')), &wordsUsed);
+    if (!spec) {
+        err << "ops-console: nothing to do (see --help)\n";
+        return 2;
+    }
+    const int exitCode = spec->run(CommandContext{options, options.commandArguments, out, err});
+    out.flush();
+    err.flush();
+    return exitCode;
 }
 
 } // namespace
@@ -70,13 +84,25 @@ int main(int argc, char** argv)
         QObject::connect(controller.poolMonitor(), &ops::services::PoolMonitor::metricsUpdated, &window,
                          &MainWindow::showPoolMetrics);
         window.showPoolMetrics(controller.poolMonitor()->latest());
+        window.setPanel(MainWindow::Tab::Standup, new ops::widgets::StandupPanel(
+                                                      *controller.pool(), controller.directOptions(), QStringLiteral("demo")));
+        auto* sandbox = new ops::widgets::SandboxPanel(controller.pool(), controller.directOptions());
+        window.setPanel(MainWindow::Tab::Sandbox, sandbox);
+        QObject::connect(sandbox, &ops::widgets::SandboxPanel::newSinceViewedChanged, &window, [&window](int count) {
+            window.tabs()->setTabText(int(MainWindow::Tab::Sandbox),
+                                      count ? QObject::tr("Sandbox (%1 new)").arg(count) : QObject::tr("Sandbox"));
+        });
+        installHealthTab(window, controller);  // the Health tab and this console's collector
+        window.setPanel(MainWindow::Tab::Deployments, ops::widgets::createDeploymentsTab(
+                                                          *controller.pool(), QStringLiteral("demo"), nullptr, controller.demoPlatform()));
     });
 
     int exitCode = 0;
     if (!options.screenshotDirectory.isEmpty()) {
         // Screenshot mode: wait for the data, grab every tab, exit.
         QObject::connect(&controller, &ConsoleController::databaseReady, &window, [&] {
-            QTimer::singleShot(200, &window, [&] {
+            // Long enough for the collector's first samples of the demo platform (5 s interval).
+            QTimer::singleShot(6000, &window, [&] {
                 auto written = window.saveScreenshots(options.screenshotDirectory);
                 QTextStream out(stdout);
                 if (!written) {
