@@ -157,6 +157,34 @@ LANGUAGE sql AS $$
     SELECT pg_notify('ops_standup', json_build_object('project', p_project, 'what', p_what)::text)
 $$;
 
+-- The one guard every change function below starts with: the caller (session_user) must hold
+-- p_role, the row p_id of p_table (a plan table with project_id) must exist (P0002 "no <what> <id>"
+-- otherwise), and the caller must be a member of its project. Returns that project.
+-- p_table is always a constant written in this file, never caller text.
+CREATE FUNCTION ops.require_plan_row(p_role name, p_table regclass, p_id bigint, p_what text) RETURNS bigint
+LANGUAGE plpgsql STABLE SET search_path = pg_catalog, ops AS $$
+DECLARE
+    v_project bigint;
+BEGIN
+    PERFORM ops.require_role(p_role);
+    EXECUTE format('SELECT project_id FROM %s WHERE id = $1', p_table) INTO v_project USING p_id;
+    IF v_project IS NULL THEN
+        RAISE EXCEPTION 'no % %', p_what, p_id USING ERRCODE = 'P0002';
+    END IF;
+    PERFORM ops.require_member(v_project);
+    RETURN v_project;
+END
+$$;
+
+-- The same for functions that name the project directly.
+CREATE FUNCTION ops.require_project_role(p_role name, p_project bigint) RETURNS void
+LANGUAGE plpgsql STABLE SET search_path = pg_catalog, ops AS $$
+BEGIN
+    PERFORM ops.require_role(p_role);
+    PERFORM ops.require_member(p_project);
+END
+$$;
+
 -- Imports (or re-imports) a whole plan given as JSON (see services/plan/PlanStore.cpp for the
 -- shape). Rows are matched by stable keys; a person's tick (checked_by / done_by set) is never
 -- overwritten by the file, the file's [x] only sets an untouched row. Returns the plan id.
@@ -175,8 +203,7 @@ DECLARE
     c_ord int := 0;
     k_ord int;
 BEGIN
-    PERFORM ops.require_role('ops_operator');
-    PERFORM ops.require_member(p_project);
+    PERFORM ops.require_project_role('ops_operator', p_project);
     IF coalesce(p_plan->>'key', '') = '' THEN
         RAISE EXCEPTION 'a plan needs a key' USING ERRCODE = '22023';
     END IF;
@@ -256,12 +283,7 @@ LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, ops AS $$
 DECLARE
     v_project bigint;
 BEGIN
-    PERFORM ops.require_role('ops_operator');
-    SELECT project_id INTO v_project FROM ops.plan_tasks WHERE id = p_task;
-    IF v_project IS NULL THEN
-        RAISE EXCEPTION 'no task %', p_task USING ERRCODE = 'P0002';
-    END IF;
-    PERFORM ops.require_member(v_project);
+    v_project := ops.require_plan_row('ops_operator', 'ops.plan_tasks', p_task, 'task');
     UPDATE ops.plan_tasks SET done = p_done, done_by = session_user, done_at = clock_timestamp() WHERE id = p_task;
     PERFORM ops.notify_standup(v_project, 'task');
 END
@@ -272,12 +294,7 @@ LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, ops AS $$
 DECLARE
     v_project bigint;
 BEGIN
-    PERFORM ops.require_role('ops_operator');
-    SELECT project_id INTO v_project FROM ops.checkpoint_criteria WHERE id = p_criterion;
-    IF v_project IS NULL THEN
-        RAISE EXCEPTION 'no criterion %', p_criterion USING ERRCODE = 'P0002';
-    END IF;
-    PERFORM ops.require_member(v_project);
+    v_project := ops.require_plan_row('ops_operator', 'ops.checkpoint_criteria', p_criterion, 'criterion');
     UPDATE ops.checkpoint_criteria SET checked = p_checked, checked_by = session_user, checked_at = clock_timestamp()
     WHERE id = p_criterion;
     PERFORM ops.notify_standup(v_project, 'criterion');
@@ -290,12 +307,7 @@ LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, ops AS $$
 DECLARE
     v_project bigint;
 BEGIN
-    PERFORM ops.require_role('ops_operator');
-    SELECT project_id INTO v_project FROM ops.checkpoint_criteria WHERE id = p_criterion;
-    IF v_project IS NULL THEN
-        RAISE EXCEPTION 'no criterion %', p_criterion USING ERRCODE = 'P0002';
-    END IF;
-    PERFORM ops.require_member(v_project);
+    v_project := ops.require_plan_row('ops_operator', 'ops.checkpoint_criteria', p_criterion, 'criterion');
     UPDATE ops.checkpoint_criteria SET expression = nullif(btrim(p_expression), '') WHERE id = p_criterion;
     PERFORM ops.notify_standup(v_project, 'criterion');
 END
@@ -313,12 +325,8 @@ DECLARE
     v_snapshot jsonb;
     v_id bigint;
 BEGIN
-    PERFORM ops.require_role('ops_approver');
-    SELECT project_id, title INTO v_project, v_title FROM ops.checkpoints WHERE id = p_checkpoint;
-    IF v_project IS NULL THEN
-        RAISE EXCEPTION 'no checkpoint %', p_checkpoint USING ERRCODE = 'P0002';
-    END IF;
-    PERFORM ops.require_member(v_project);
+    v_project := ops.require_plan_row('ops_approver', 'ops.checkpoints', p_checkpoint, 'checkpoint');
+    SELECT title INTO v_title FROM ops.checkpoints WHERE id = p_checkpoint;
     IF p_decision NOT IN ('go', 'no_go') THEN
         RAISE EXCEPTION 'a decision is go or no_go, not %', p_decision USING ERRCODE = '22023';
     END IF;
@@ -346,8 +354,7 @@ LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, ops AS $$
 DECLARE
     v_id bigint;
 BEGIN
-    PERFORM ops.require_role('ops_operator');
-    PERFORM ops.require_member(p_project);
+    PERFORM ops.require_project_role('ops_operator', p_project);
     INSERT INTO ops.standup_entries (project_id, entry_date, person, yesterday, today, blockers, updated_by)
     VALUES (p_project, p_date, p_person, coalesce(p_yesterday, ''), coalesce(p_today, ''), coalesce(p_blockers, ''), session_user)
     ON CONFLICT (project_id, entry_date, person) DO UPDATE
@@ -365,8 +372,7 @@ LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, ops AS $$
 DECLARE
     v_id bigint;
 BEGIN
-    PERFORM ops.require_role('ops_operator');
-    PERFORM ops.require_member(p_project);
+    PERFORM ops.require_project_role('ops_operator', p_project);
     INSERT INTO ops.blockers (project_id, entry_date, person, title, priority, raised_by)
     VALUES (p_project, p_date, coalesce(p_person, ''), p_title, p_priority, session_user)
     RETURNING id INTO v_id;
@@ -380,12 +386,7 @@ LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, ops AS $$
 DECLARE
     v_project bigint;
 BEGIN
-    PERFORM ops.require_role('ops_operator');
-    SELECT project_id INTO v_project FROM ops.blockers WHERE id = p_blocker;
-    IF v_project IS NULL THEN
-        RAISE EXCEPTION 'no blocker %', p_blocker USING ERRCODE = 'P0002';
-    END IF;
-    PERFORM ops.require_member(v_project);
+    v_project := ops.require_plan_row('ops_operator', 'ops.blockers', p_blocker, 'blocker');
     UPDATE ops.blockers SET resolved_at = clock_timestamp(), resolved_by = session_user,
                             resolution = coalesce(p_resolution, '')
     WHERE id = p_blocker AND resolved_at IS NULL;
@@ -412,6 +413,7 @@ LANGUAGE sql STABLE AS $$
 $$;
 
 REVOKE EXECUTE ON FUNCTION ops.refuse_signoff_change(), ops.notify_standup(bigint, text),
+    ops.require_plan_row(name, regclass, bigint, text), ops.require_project_role(name, bigint),
     ops.import_plan(bigint, jsonb), ops.set_task_done(bigint, boolean),
     ops.set_criterion_checked(bigint, boolean), ops.set_criterion_expression(bigint, text),
     ops.sign_checkpoint(bigint, text, text, jsonb),
