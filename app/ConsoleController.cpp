@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "ConsoleController.h"
+#include "db/Projects.h"
+#include "plan/DemoPlans.h"
 
 #include <QLoggingCategory>
 #include <QtConcurrent/QtConcurrentRun>
@@ -50,8 +52,27 @@ void ConsoleController::startPool()
     m_directOptions = config->direct;
     m_pool = std::make_unique<Pool>(config.value());
     m_poolMonitor = std::make_unique<PoolMonitor>(*m_pool, std::chrono::seconds(1));
-    if (m_embedded)
+    if (m_embedded) {
         startDemoPlatform();
+        importDemoPlans();
+    }
+}
+
+void ConsoleController::importDemoPlans()
+{
+    // A new user's Standup tab shows a plan at once; a project that already has one is left alone.
+    // The panel hears the import through NOTIFY ops_standup, so nobody waits for this.
+    m_pool->inTransactionAsync(QStringLiteral("POST /plans/demo"), [](Connection& connection) -> Result<int> {
+        auto project = projectIdBySlug(connection, QStringLiteral("demo"));
+        if (!project)
+            return project.error();
+        return plan::DemoPlans::importIfNone(connection, *project);
+    }).then(this, [](Result<int> imported) {
+        if (!imported)
+            qCWarning(lcController).noquote() << "demo plans not imported:" << imported.error().toString();
+        else if (*imported > 0)
+            qCInfo(lcController) << "imported" << *imported << "demo plans";
+    });
 }
 
 void ConsoleController::startDemoPlatform()

@@ -50,6 +50,7 @@ signals:
 private:
     void startPool();
     void startDemoPlatform();
+    void importDemoPlans();
 
     bool m_embedded = true;
     std::unique_ptr<ops::services::DatabaseBootstrap> m_bootstrap;

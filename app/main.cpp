@@ -28,6 +28,17 @@ void describeApplication()
     QCoreApplication::setApplicationVersion(QStringLiteral(OPS_VERSION));
 }
 
+// The plan's report commands draw a chart and a PDF: they need QtGui's fonts, not a display.
+bool drawsReport(int argc, char** argv)
+{
+    for (int i = 1; i + 1 < argc; ++i) {
+        const QByteArray word(argv[i]), next(argv[i + 1]);
+        if ((word == "checkpoint" && next == "report") || (word == "plan" && next == "week-report"))
+            return true;
+    }
+    return false;
+}
+
 int runHeadless(const AppOptions& options)
 {
     QTextStream out(stdout);
@@ -60,9 +71,13 @@ int main(int argc, char** argv)
     qRegisterMetaType<ops::services::Error>();
     const bool withWindow = AppOptions::needsDisplay(argc, argv);
     std::unique_ptr<QCoreApplication> application;
-    if (withWindow)
+    if (withWindow) {
         application = std::make_unique<QApplication>(argc, argv);
-    else
+    } else if (drawsReport(argc, argv)) {
+        if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
+            qputenv("QT_QPA_PLATFORM", "offscreen");
+        application = std::make_unique<QGuiApplication>(argc, argv);
+    } else
         application = std::make_unique<QCoreApplication>(argc, argv);
     describeApplication();
 

@@ -18,6 +18,8 @@ const std::vector<CommandSpec>& commandTable()
         {QStringLiteral("health"), QStringLiteral("every monitor's latest health; exit 0 healthy, 1 degraded, 2 down"), runHealthCommand},
         {QStringLiteral("audit verify"), QStringLiteral("Recompute the audit log's hash chain; report the first broken link"), runAuditVerifyCommand},
         {QStringLiteral("deployments"), QStringLiteral("List an environment's deployments (--env E [--json])"), runDeploymentsCommand},
+        {QStringLiteral("checkpoint report"), QStringLiteral("checkpoint report as Markdown or PDF [--markdown FILE] [--pdf FILE] [--checkpoint TITLE]"), runCheckpointReportCommand},
+        {QStringLiteral("plan week-report"), QStringLiteral("the plan's week report as Markdown or PDF [--markdown FILE] [--pdf FILE]"), runPlanWeekReportCommand},
         {QStringLiteral("rollback"), QStringLiteral("Roll an environment back to its last healthy deployment (--env E [--to ID] [--yes])"), runRollbackCommand},
     };
     return table;

@@ -5,7 +5,9 @@
 #include "plan/CheckpointService.h"
 #include "plan/PlanImporter.h"
 #include "plan/PlanStore.h"
+#include "plan/PlanReports.h"
 #include "plan/PoolMetricSource.h"
+#include "standup/ReportPdfWriter.h"
 
 #include <QFile>
 #include <QJsonDocument>
@@ -110,10 +112,18 @@ int runCheckpointStatusCommand(const CommandContext& context)
             context.out << "Every checkpoint is signed Go.\n";
         return 0;
     }
-    // Metric criteria are measured on the console's own pool until the Health feature's source
-    // is wired in (see PoolMetricSource).
-    PoolMetricSource source((*session)->pool());
-    const CheckpointStatus status = CheckpointService::evaluate(**gate, source);
+    // Metric criteria are measured from the Health samples; the pool only for metrics Health
+    // does not measure (see HealthMetricSource).
+    PoolMetricSource poolSource((*session)->pool());
+    const StoredCheckpoint checkpoint = **gate;
+    auto evaluated = (*session)->pool().withClient(QStringLiteral("GET /checkpoints/evaluate"), [&](Connection& connection) {
+        return Result<CheckpointStatus>(CheckpointService::evaluateLive(connection, *projectId, checkpoint, &poolSource));
+    }, CallOptions::idempotentUnit());
+    if (!evaluated) {
+        context.err << "ops-console checkpoint status: " << evaluated.error().message << '\n';
+        return 1;
+    }
+    const CheckpointStatus& status = *evaluated;
     if (parser.isSet(json)) {
         context.out << QJsonDocument(status.toJson()).toJson(QJsonDocument::Indented);
     } else {
@@ -134,6 +144,104 @@ int runCheckpointStatusCommand(const CommandContext& context)
         context.out << (status.allMet() ? "All criteria met.\n" : "Not all criteria are met.\n");
     }
     return status.allMet() ? 0 : 1;
+}
+
+namespace {
+
+// Shared by the two report commands: Markdown to stdout unless --markdown/--pdf name files.
+int writeReport(const CommandContext& context, const QString& command, const QCommandLineParser& parser,
+                const QCommandLineOption& markdown, const QCommandLineOption& pdf,
+                const std::function<Result<ReportWithChart>(HeadlessSession&, qint64)>& build, const QString& projectSlug)
+{
+    const QString prefix = QStringLiteral("ops-console ") + command + QStringLiteral(": ");
+    auto session = HeadlessSession::open(context.options);
+    if (!session) {
+        context.err << prefix << session.error().toString() << '\n';
+        return 1;
+    }
+    auto projectId = (*session)->projectId(projectSlug);
+    if (!projectId) {
+        context.err << prefix << projectId.error().message << '\n';
+        return 1;
+    }
+    auto built = build(**session, *projectId);
+    if (!built) {
+        context.err << prefix << built.error().message << '\n';
+        return 1;
+    }
+    if (!parser.isSet(markdown) && !parser.isSet(pdf))
+        context.out << built->report.toMarkdown();
+    if (parser.isSet(markdown)) {
+        if (auto written = ops::widgets::ReportPdfWriter::writeMarkdown(built->report, built->chart, parser.value(markdown)); !written) {
+            context.err << prefix << written.error().message << '\n';
+            return 1;
+        }
+        context.out << "Markdown written to " << parser.value(markdown) << '\n';
+    }
+    if (parser.isSet(pdf)) {
+        if (auto written = ops::widgets::ReportPdfWriter::writePdf(built->report, built->chart, parser.value(pdf)); !written) {
+            context.err << prefix << written.error().message << '\n';
+            return 1;
+        }
+        context.out << "PDF written to " << parser.value(pdf) << '\n';
+    }
+    return 0;
+}
+
+QCommandLineOption markdownOption()
+{
+    return QCommandLineOption(QStringLiteral("markdown"), QStringLiteral("Write Markdown to FILE (and the chart to FILE's name .chart.png)."),
+                              QStringLiteral("file"));
+}
+
+QCommandLineOption pdfOption()
+{
+    return QCommandLineOption(QStringLiteral("pdf"), QStringLiteral("Write a PDF to FILE."), QStringLiteral("file"));
+}
+
+} // namespace
+
+int runCheckpointReportCommand(const CommandContext& context)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral(
+        "The checkpoint report (criteria table, sign-offs, health chart) of the last signed Go/No-Go checkpoint, "
+        "else the next one. Markdown on stdout unless --markdown/--pdf are given."));
+    const QCommandLineOption project = projectOption();
+    const QCommandLineOption titled(QStringLiteral("checkpoint"), QStringLiteral("The checkpoint's title instead."), QStringLiteral("title"));
+    const QCommandLineOption markdown = markdownOption();
+    const QCommandLineOption pdf = pdfOption();
+    parser.addOptions({project, titled, markdown, pdf});
+    if (auto exit = parseCommandLine(parser, QStringLiteral("checkpoint report"), context))
+        return *exit;
+    const QString title = parser.value(titled);
+    return writeReport(context, QStringLiteral("checkpoint report"), parser, markdown, pdf,
+                       [title](HeadlessSession& session, qint64 projectId) {
+                           PoolMetricSource poolSource(session.pool());
+                           return session.pool().withClient(QStringLiteral("GET /reports/checkpoint"), [&](Connection& connection) {
+                               return PlanReports::checkpoint(connection, projectId, &poolSource, title);
+                           }, CallOptions::idempotentUnit());
+                       }, parser.value(project));
+}
+
+int runPlanWeekReportCommand(const CommandContext& context)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral(
+        "The current plan's week report (readiness and trend, days, sign-offs, open blockers, health chart). "
+        "Markdown on stdout unless --markdown/--pdf are given."));
+    const QCommandLineOption project = projectOption();
+    const QCommandLineOption markdown = markdownOption();
+    const QCommandLineOption pdf = pdfOption();
+    parser.addOptions({project, markdown, pdf});
+    if (auto exit = parseCommandLine(parser, QStringLiteral("plan week-report"), context))
+        return *exit;
+    return writeReport(context, QStringLiteral("plan week-report"), parser, markdown, pdf,
+                       [](HeadlessSession& session, qint64 projectId) {
+                           return session.pool().withClient(QStringLiteral("GET /reports/week"), [&](Connection& connection) {
+                               return PlanReports::week(connection, projectId, QDateTime::currentDateTimeUtc());
+                           }, CallOptions::idempotentUnit());
+                       }, parser.value(project));
 }
 
 } // namespace ops::app

@@ -1,14 +1,15 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
-// CheckpointReport: a checkpoint's report as Markdown for the team chat or the repository: the
-// criteria table (binding, state, measured value) and every sign-off from its immutable snapshot,
-// newest first, a No-Go listing what was not met. (PDF export needs QtGui's QPdfWriter and so
-// belongs to the widgets layer; not done yet.)
+// CheckpointReport: a checkpoint's report (Markdown here, PDF through widgets/standup's
+// ReportPdfWriter): the criteria table (binding, state, measured value) and every sign-off from its
+// immutable snapshot, newest first, a No-Go listing what was not met, and the Health metric the
+// criteria depend on for the chart.
 
 #include "common/Result.h"
 #include "db/Connection.h"
 #include "plan/CheckpointService.h"
+#include "plan/Report.h"
 
 #include <QJsonObject>
 
@@ -26,7 +27,12 @@ struct SignoffRecord {
 class CheckpointReport final {
 public:
     static Result<QList<SignoffRecord>> signoffs(Connection& connection, qint64 checkpointId);
+    static Report build(const CheckpointStatus& status, const QList<SignoffRecord>& signoffs);
     static QString markdown(const CheckpointStatus& status, const QList<SignoffRecord>& signoffs);
+    // "GO by rana at 2025-01-21T17:00:00Z: comment — not met at signing: ..."
+    static QString signoffLine(const SignoffRecord& record);
+    // The first metric-bound criterion's chartable metric, else p95_latency.
+    static QString chartMetricFor(const CheckpointStatus& status);
 };
 
 } // namespace ops::services::plan

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "plan/CheckpointService.h"
 
+#include "plan/HealthMetricSource.h"
+
 #include <QJsonArray>
 #include <QJsonDocument>
 
@@ -68,6 +70,13 @@ CheckpointStatus CheckpointService::evaluate(const StoredCheckpoint& checkpoint,
     return status;
 }
 
+CheckpointStatus CheckpointService::evaluateLive(Connection& connection, qint64 project, const StoredCheckpoint& checkpoint,
+                                                MetricSource* fallback)
+{
+    HealthMetricSource source(connection, project, fallback);
+    return evaluate(checkpoint, source);
+}
+
 Result<std::optional<StoredCheckpoint>> CheckpointService::nextGate(Connection& connection, qint64 project)
 {
     auto plan = PlanStore::currentPlan(connection, project);
@@ -80,6 +89,33 @@ Result<std::optional<StoredCheckpoint>> CheckpointService::nextGate(Connection& 
         if (checkpoint.kind == QStringLiteral("gate") && checkpoint.latestDecision != QStringLiteral("go"))
             return std::optional<StoredCheckpoint>(checkpoint);
     return std::optional<StoredCheckpoint>();
+}
+
+Result<StoredCheckpoint> CheckpointService::reportGate(Connection& connection, qint64 project, const QString& titled)
+{
+    auto plan = PlanStore::currentPlan(connection, project);
+    if (!plan)
+        return plan.error();
+    auto checkpoints = PlanStore::checkpoints(connection, *plan);
+    if (!checkpoints)
+        return checkpoints.error();
+    const StoredCheckpoint* chosen = nullptr;
+    for (const StoredCheckpoint& checkpoint : *checkpoints) {
+        if (checkpoint.kind != QStringLiteral("gate"))
+            continue;
+        if (!titled.isEmpty()) {
+            if (checkpoint.title.compare(titled, Qt::CaseInsensitive) == 0)
+                return checkpoint;
+            continue;
+        }
+        if (!chosen || (checkpoint.latestSignedAt.isValid()
+                        && (!chosen->latestSignedAt.isValid() || checkpoint.latestSignedAt > chosen->latestSignedAt)))
+            chosen = &checkpoint;
+    }
+    if (!chosen)
+        return Error::make(ErrorKind::NotFound, titled.isEmpty() ? QStringLiteral("the current plan has no Go/No-Go checkpoint")
+                                                                 : QStringLiteral("no checkpoint titled \"%1\"").arg(titled));
+    return *chosen;
 }
 
 Result<qint64> CheckpointService::sign(Connection& connection, const CheckpointStatus& status, Decision decision,

@@ -34,9 +34,16 @@ enum class Decision { Go, NoGo };
 class CheckpointService final {
 public:
     static CheckpointStatus evaluate(const StoredCheckpoint& checkpoint, MetricSource& source);
+    // Evaluates against the project's Health samples (HealthMetricSource); `fallback` (the pool's
+    // PoolMetricSource, or null) answers only for metrics Health does not measure. Blocking.
+    static CheckpointStatus evaluateLive(Connection& connection, qint64 project, const StoredCheckpoint& checkpoint,
+                                         MetricSource* fallback);
     // The next gate of the project's current plan: the first whose latest sign-off is not Go.
     // NotFound when the project has no plan; an empty optional when every gate is signed Go.
     static Result<std::optional<StoredCheckpoint>> nextGate(Connection& connection, qint64 project);
+    // The checkpoint a report is about: the gate signed most recently, else the next gate (the
+    // first one). `titled` picks a gate by its title instead. NotFound without a plan or gates.
+    static Result<StoredCheckpoint> reportGate(Connection& connection, qint64 project, const QString& titled = {});
     // Signs `status.checkpoint` with the evaluated values in the snapshot; returns the sign-off id.
     static Result<qint64> sign(Connection& connection, const CheckpointStatus& status, Decision decision,
                                const QString& comment);

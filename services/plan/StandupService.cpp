@@ -2,6 +2,11 @@
 #include "plan/StandupService.h"
 
 #include "plan/CheckpointService.h"
+#include "plan/CriterionExpression.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 
 namespace ops::services::plan {
 
@@ -9,7 +14,7 @@ Result<StandupDay> StandupService::loadDay(Connection& connection, qint64 projec
 {
     StandupDay day;
     auto plan = connection.exec(QStringLiteral(
-        "SELECT id, title, CASE WHEN content->'meta'->>'created' ~ '^\\d{4}-\\d{2}-\\d{2}' "
+        "SELECT id, title, shape, content->'team', CASE WHEN content->'meta'->>'created' ~ '^\\d{4}-\\d{2}-\\d{2}' "
         "                       THEN left(content->'meta'->>'created', 10) ELSE imported_at::date::text END "
         "FROM ops.plans WHERE project_id = $1 ORDER BY id DESC LIMIT 1"), {project});
     if (!plan)
@@ -19,7 +24,13 @@ Result<StandupDay> StandupService::loadDay(Connection& connection, qint64 projec
     day.hasPlan = true;
     const qint64 planId = plan->toInt64(0, 0);
     day.planTitle = plan->text(0, 1);
-    const QDate start = QDate::fromString(plan->text(0, 2), Qt::ISODate);
+    day.phaseBased = plan->text(0, 2) == QStringLiteral("phase_based");
+    for (const QJsonValue& member : QJsonDocument::fromJson(plan->bytes(0, 3)).array()) {
+        const QString name = member.toObject().value(QStringLiteral("name")).toString().section(QLatin1Char('('), 0, 0).trimmed();
+        if (!name.isEmpty() && !day.team.contains(name))
+            day.team << name;
+    }
+    const QDate start = QDate::fromString(plan->text(0, 4), Qt::ISODate);
     day.dayNumber = start.isValid() ? int(start.daysTo(date)) + 1 : 1;
 
     auto tasks = connection.exec(QStringLiteral(
@@ -44,14 +55,16 @@ Result<StandupDay> StandupService::loadDay(Connection& connection, qint64 projec
                        + QStringLiteral(": ") + tasks->text(row, 7);
         day.tasks.append(task);
     }
-    auto must = connection.exec(QStringLiteral(
-        "SELECT count(*) FILTER (WHERE k.checked), count(*) FROM ops.checkpoint_criteria k "
-        "JOIN ops.checkpoints c ON c.id = k.checkpoint_id "
-        "WHERE c.plan_id = $1 AND c.category = 'must_have' AND NOT c.removed AND NOT k.removed"), {planId});
-    if (!must)
-        return must.error();
-    day.mustHaveMet = int(must->toInt64(0, 0));
-    day.mustHaveTotal = int(must->toInt64(0, 1));
+    auto readiness = connection.exec(QStringLiteral("SELECT score, met, total FROM ops.readiness_score($1)"), {planId});
+    if (!readiness)
+        return readiness.error();
+    day.readiness = readiness->toDouble(0, 0);
+    day.readinessMet = int(readiness->toInt64(0, 1));
+    day.readinessTotal = int(readiness->toInt64(0, 2));
+    auto trend = readinessTrend(connection, planId, date, 14);
+    if (!trend)
+        return trend.error();
+    day.readinessTrend = *trend;
     auto gate = CheckpointService::nextGate(connection, project);
     if (!gate)
         return gate.error();
@@ -73,6 +86,37 @@ Result<void> StandupService::setCriterionChecked(Connection& connection, qint64 
     if (!result)
         return result.error();
     return {};
+}
+
+Result<void> StandupService::setCriterionExpression(Connection& connection, qint64 criterion, const QString& expression)
+{
+    QString text = expression.trimmed();
+    if (text.compare(QStringLiteral("manual"), Qt::CaseInsensitive) == 0)
+        text.clear();
+    if (!text.isEmpty()) {
+        auto parsed = CriterionExpression::parse(text);
+        if (!parsed)
+            return parsed.error();
+        text = parsed->toString();
+    }
+    auto result = connection.exec(QStringLiteral("SELECT ops.set_criterion_expression($1, $2)"), {criterion, text});
+    if (!result)
+        return result.error();
+    return {};
+}
+
+Result<QList<ReadinessPoint>> StandupService::readinessTrend(Connection& connection, qint64 planId, QDate until, int days)
+{
+    auto rows = connection.exec(QStringLiteral(
+        "SELECT snapshot_date, score FROM ops.readiness_snapshots "
+        "WHERE plan_id = $1 AND snapshot_date BETWEEN $2::date - $3::int AND $2::date ORDER BY snapshot_date"),
+        {planId, until.toString(Qt::ISODate), days});
+    if (!rows)
+        return rows.error();
+    QList<ReadinessPoint> points;
+    for (int row = 0; row < rows->rowCount(); ++row)
+        points.append(ReadinessPoint{QDate::fromString(rows->text(row, 0), Qt::ISODate), rows->toDouble(row, 1)});
+    return points;
 }
 
 Result<void> StandupService::saveEntry(Connection& connection, qint64 project, QDate date, const StandupEntry& entry)
@@ -126,7 +170,7 @@ Result<QList<Blocker>> StandupService::blockers(Connection& connection, qint64 p
         "                          AND (e->>'response_minutes')::int > 0 ORDER BY p.id DESC LIMIT 1), "
         "                       CASE b.priority WHEN 'P0' THEN 15 WHEN 'P1' THEN 120 ELSE 240 END) AS minutes "
         "  FROM ops.blockers b WHERE b.project_id = $1 "
-        "    AND (b.resolved_at IS NULL OR b.resolved_at::date = $2::date)) "
+        "    AND (b.resolved_at IS NULL OR b.resolved_at::date = $2::date OR b.entry_date = $2::date)) "
         "SELECT id, title, priority, person, raised_by, raised_at, minutes, "
         "       raised_at + make_interval(mins => minutes) AS due, "
         "       resolved_at IS NULL AND raised_at + make_interval(mins => minutes) < $3::timestamptz AS overdue, "
@@ -156,25 +200,44 @@ Result<QList<Blocker>> StandupService::blockers(Connection& connection, qint64 p
     return list;
 }
 
-QString StandupService::progressMarkdown(const StandupDay& day, QDate date)
+QString StandupService::progressMarkdown(const StandupDay& day, QDate date, const QList<Blocker>& blockers)
 {
     QStringList lines;
     lines << QStringLiteral("**Progress update %1 (day %2)**").arg(date.toString(Qt::ISODate)).arg(day.dayNumber);
-    lines << QString() << QStringLiteral("Done:");
-    QStringList open;
+    QStringList done, open;
     for (const StandupTask& task : day.tasks) {
-        const QString line = QStringLiteral("Task %1: %2 (%3)").arg(task.number).arg(task.title, task.assignee);
-        if (task.done)
-            lines << QStringLiteral("- [x] ") + line;
-        else
-            open << QStringLiteral("- [ ] ") + line;
+        const QString title = task.number >= 0 ? QStringLiteral("Task %1: %2").arg(task.number).arg(task.title) : task.title;
+        const QString line = task.assignee.isEmpty() ? title : QStringLiteral("%1 (%2)").arg(title, task.assignee);
+        (task.done ? done : open) << line;
     }
-    lines << QString() << QStringLiteral("Still open:") << open;
+    lines << QString() << QStringLiteral("Done:");
+    for (const QString& line : done)
+        lines << QStringLiteral("- [x] ") + line;
+    if (done.isEmpty())
+        lines << QStringLiteral("- nothing finished yet");
+    lines << QString() << QStringLiteral("Tomorrow / still open:");
+    for (const QString& line : open)
+        lines << QStringLiteral("- [ ] ") + line;
+    if (open.isEmpty())
+        lines << QStringLiteral("- nothing open");
+    QStringList concerns;
+    for (const Blocker& blocker : blockers)
+        if (!blocker.resolvedAt.isValid())
+            concerns << QStringLiteral("- %1 %2%3").arg(blocker.priority, blocker.title,
+                                                       blocker.overdue ? QStringLiteral(" (OVERDUE)") : QString());
+    lines << QString() << QStringLiteral("Concerns:");
+    if (concerns.isEmpty())
+        lines << QStringLiteral("- none");
+    lines << concerns;
+    lines << QString();
     if (day.nextGate)
-        lines << QString() << QStringLiteral("Next checkpoint: %1 (%2)").arg(day.nextGate->title,
+        lines << QStringLiteral("Checkpoint: %1 (%2)").arg(day.nextGate->title,
                  day.nextGate->latestDecision.isEmpty() ? QStringLiteral("not signed") : day.nextGate->latestDecision);
-    if (day.mustHaveTotal > 0)
-        lines << QStringLiteral("Readiness: %1 of %2 must-have criteria met").arg(day.mustHaveMet).arg(day.mustHaveTotal);
+    else if (day.hasPlan)
+        lines << QStringLiteral("Checkpoint: every checkpoint is signed Go");
+    if (day.readinessTotal > 0)
+        lines << QStringLiteral("Readiness: %1% (%2 of %3 %4)").arg(qRound(day.readiness)).arg(day.readinessMet).arg(day.readinessTotal)
+                     .arg(day.phaseBased ? QStringLiteral("phases complete") : QStringLiteral("must-have criteria met"));
     return lines.join(QLatin1Char('\n')) + QLatin1Char('\n');
 }
 

@@ -25,6 +25,12 @@ struct StandupTask {
     QString doneBy;
 };
 
+// One day's stored readiness snapshot (ops.readiness_snapshots).
+struct ReadinessPoint {
+    QDate date;
+    double score = 0.0;   // percent
+};
+
 struct StandupDay {
     bool hasPlan = false;
     QString planTitle;
@@ -32,8 +38,14 @@ struct StandupDay {
     QString dayTitle;             // "Day 2-3: Connection Pool Implementation"
     QList<StandupTask> tasks;
     std::optional<StoredCheckpoint> nextGate;
-    int mustHaveMet = 0;
-    int mustHaveTotal = 0;
+    QStringList team;             // the plan's team, for the per-person standup rows
+    // Production readiness (ops.readiness_score): must-have criteria met for day-by-day plans,
+    // phases' readiness weighted for phase plans; `met`/`total` count criteria or finished phases.
+    bool phaseBased = false;
+    double readiness = 0.0;
+    int readinessMet = 0;
+    int readinessTotal = 0;
+    QList<ReadinessPoint> readinessTrend;  // oldest first, up to the date shown
 };
 
 struct StandupEntry {
@@ -68,15 +80,20 @@ public:
     static Result<StandupDay> loadDay(Connection& connection, qint64 project, QDate date);
     static Result<void> setTaskDone(Connection& connection, qint64 task, bool done);
     static Result<void> setCriterionChecked(Connection& connection, qint64 criterion, bool checked);
+    // Binds a criterion to a metric expression (checked here first) or, with an empty one or
+    // "manual", makes it manual again.
+    static Result<void> setCriterionExpression(Connection& connection, qint64 criterion, const QString& expression);
+    // The stored daily readiness snapshots of a plan from `days` days before `until` up to it.
+    static Result<QList<ReadinessPoint>> readinessTrend(Connection& connection, qint64 planId, QDate until, int days);
     static Result<void> saveEntry(Connection& connection, qint64 project, QDate date, const StandupEntry& entry);
     static Result<QList<StandupEntry>> entries(Connection& connection, qint64 project, QDate date);
     static Result<qint64> raiseBlocker(Connection& connection, qint64 project, QDate date, const QString& person,
                                        const QString& title, const QString& priority);
     static Result<void> resolveBlocker(Connection& connection, qint64 blocker, const QString& resolution);
-    // Open blockers, and those resolved on `date`, most urgent first; `now` decides what is overdue.
+    // Open blockers, those raised on `date` and those resolved on it, most urgent first; `now` decides what is overdue.
     static Result<QList<Blocker>> blockers(Connection& connection, qint64 project, QDate date, const QDateTime& now);
     // "Copy progress update": the day's summary as Markdown for the team chat.
-    static QString progressMarkdown(const StandupDay& day, QDate date);
+    static QString progressMarkdown(const StandupDay& day, QDate date, const QList<Blocker>& blockers = {});
 };
 
 } // namespace ops::services::plan

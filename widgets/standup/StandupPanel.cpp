@@ -4,14 +4,16 @@
 #include "db/Listener.h"
 #include "db/Pool.h"
 #include "db/Projects.h"
-#include "plan/CheckpointService.h"
+#include "plan/CheckpointReport.h"
+#include "plan/PlanReports.h"
 #include "plan/PoolMetricSource.h"
+#include "standup/ReportPdfWriter.h"
 
 #include <QApplication>
 #include <QClipboard>
 #include <QComboBox>
 #include <QDateEdit>
-#include <QFormLayout>
+#include <QFileDialog>
 #include <QGroupBox>
 #include <QHBoxLayout>
 #include <QHeaderView>
@@ -20,8 +22,11 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
+#include <QSplitter>
+#include <QTimer>
 #include <QTreeWidget>
 #include <QVBoxLayout>
+#include <QtConcurrent/QtConcurrentRun>
 
 using namespace ops::services;
 using namespace ops::services::plan;
@@ -41,7 +46,45 @@ QColor stateColor(CriterionState state)
     return {};
 }
 
+const QColor kOverdue(0xc6, 0x28, 0x28);
+
+QTreeWidget* makeTree(const QStringList& headers, int stretchColumn, QWidget* parent)
+{
+    auto* tree = new QTreeWidget(parent);
+    tree->setHeaderLabels(headers);
+    tree->setRootIsDecorated(false);
+    tree->setUniformRowHeights(true);
+    tree->header()->setSectionResizeMode(stretchColumn, QHeaderView::Stretch);
+    return tree;
+}
+
+// "1 h 05 min left", "12 min overdue"
+QString clockText(const QDateTime& due, const QDateTime& now)
+{
+    const qint64 minutes = now.secsTo(due) / 60;
+    const qint64 magnitude = qAbs(minutes);
+    const QString span = magnitude >= 60 ? QStringLiteral("%1 h %2 min").arg(magnitude / 60).arg(magnitude % 60, 2, 10, QLatin1Char('0'))
+                                         : QStringLiteral("%1 min").arg(magnitude);
+    return minutes >= 0 ? QObject::tr("%1 left").arg(span) : QObject::tr("%1 overdue").arg(span);
+}
+
+// Evaluates the gate from the Health samples, the pool's own figures as the documented fallback
+// for metrics Health does not measure. Runs on a pool worker.
+CheckpointStatus evaluateGate(Connection& connection, Pool& pool, qint64 project, const StoredCheckpoint& gate)
+{
+    PoolMetricSource poolSource(pool);
+    return CheckpointService::evaluateLive(connection, project, gate, &poolSource);
+}
+
 } // namespace
+
+struct StandupPanel::Loaded {
+    qint64 project = 0;
+    StandupDay day;
+    std::optional<CheckpointStatus> gateStatus;
+    QList<StandupEntry> entries;
+    QList<Blocker> blockers;
+};
 
 StandupPanel::StandupPanel(Pool& pool, const ConnectionOptions& direct, QString projectSlug, QWidget* parent)
     : QWidget(parent), m_pool(pool), m_projectSlug(std::move(projectSlug))
@@ -54,34 +97,50 @@ StandupPanel::StandupPanel(Pool& pool, const ConnectionOptions& direct, QString 
     m_dayLabel = new QLabel(this);
     m_dayLabel->setTextFormat(Qt::PlainText);
     auto* copy = new QPushButton(tr("Copy progress update"), this);
+    auto* checkpointReport = new QPushButton(tr("Export checkpoint report…"), this);
+    auto* weekReport = new QPushButton(tr("Export week report…"), this);
     top->addWidget(new QLabel(tr("Date:"), this));
     top->addWidget(m_date);
     top->addWidget(m_dayLabel, 1);
     top->addWidget(copy);
+    top->addWidget(checkpointReport);
+    top->addWidget(weekReport);
     layout->addLayout(top);
 
     m_readiness = new QLabel(this);
     m_readiness->setTextFormat(Qt::PlainText);
     layout->addWidget(m_readiness);
 
-    auto* tasksBox = new QGroupBox(tr("The day's tasks"), this);
-    auto* tasksLayout = new QVBoxLayout(tasksBox);
-    m_tasks = new QTreeWidget(tasksBox);
-    m_tasks->setHeaderLabels({tr("Task"), tr("Owner"), tr("Estimate"), tr("Done by")});
-    m_tasks->setRootIsDecorated(false);
-    m_tasks->header()->setSectionResizeMode(0, QHeaderView::Stretch);
-    tasksLayout->addWidget(m_tasks);
-    layout->addWidget(tasksBox, 1);
+    auto* splitter = new QSplitter(Qt::Vertical, this);
+    layout->addWidget(splitter, 1);
 
-    auto* gateBox = new QGroupBox(tr("Next Go/No-Go checkpoint"), this);
+    auto* peopleBox = new QGroupBox(tr("Standup (edit a cell; it is saved when you leave it)"), splitter);
+    auto* peopleLayout = new QVBoxLayout(peopleBox);
+    m_people = makeTree({tr("Person"), tr("Yesterday"), tr("Today"), tr("Blockers")}, 2, peopleBox);
+    m_people->setEditTriggers(QAbstractItemView::DoubleClicked | QAbstractItemView::EditKeyPressed | QAbstractItemView::SelectedClicked);
+    peopleLayout->addWidget(m_people);
+    auto* addRow = new QHBoxLayout;
+    m_newPerson = new QLineEdit(peopleBox);
+    m_newPerson->setPlaceholderText(tr("Add a person"));
+    auto* add = new QPushButton(tr("Add"), peopleBox);
+    addRow->addWidget(m_newPerson, 1);
+    addRow->addWidget(add);
+    peopleLayout->addLayout(addRow);
+    connect(add, &QPushButton::clicked, this, [this] { addPerson(m_newPerson->text()); });
+    connect(m_newPerson, &QLineEdit::returnPressed, this, [this] { addPerson(m_newPerson->text()); });
+
+    auto* tasksBox = new QGroupBox(tr("The day's tasks"), splitter);
+    auto* tasksLayout = new QVBoxLayout(tasksBox);
+    m_tasks = makeTree({tr("Task"), tr("Owner"), tr("Estimate"), tr("Done by")}, 0, tasksBox);
+    tasksLayout->addWidget(m_tasks);
+
+    auto* gateBox = new QGroupBox(tr("Next Go/No-Go checkpoint (double-click a binding to edit it)"), splitter);
     auto* gateLayout = new QVBoxLayout(gateBox);
     m_checkpointTitle = new QLabel(gateBox);
     m_checkpointTitle->setTextFormat(Qt::PlainText);
     gateLayout->addWidget(m_checkpointTitle);
-    m_criteria = new QTreeWidget(gateBox);
-    m_criteria->setHeaderLabels({tr("Criterion"), tr("Binding"), tr("State"), tr("Value")});
-    m_criteria->setRootIsDecorated(false);
-    m_criteria->header()->setSectionResizeMode(0, QHeaderView::Stretch);
+    m_criteria = makeTree({tr("Criterion"), tr("Binding"), tr("State"), tr("Value")}, 0, gateBox);
+    m_criteria->setEditTriggers(QAbstractItemView::DoubleClicked | QAbstractItemView::EditKeyPressed);
     gateLayout->addWidget(m_criteria);
     auto* signRow = new QHBoxLayout;
     m_comment = new QLineEdit(gateBox);
@@ -92,14 +151,11 @@ StandupPanel::StandupPanel(Pool& pool, const ConnectionOptions& direct, QString 
     signRow->addWidget(m_go);
     signRow->addWidget(m_noGo);
     gateLayout->addLayout(signRow);
-    layout->addWidget(gateBox, 1);
 
-    auto* blockersBox = new QGroupBox(tr("Blockers (double-click an open one to resolve it)"), this);
+    auto* blockersBox = new QGroupBox(tr("Blockers (double-click an open one to resolve it)"), splitter);
     auto* blockersLayout = new QVBoxLayout(blockersBox);
-    m_blockers = new QTreeWidget(blockersBox);
-    m_blockers->setHeaderLabels({tr("Priority"), tr("Blocker"), tr("Raised by"), tr("Respond by"), tr("State")});
-    m_blockers->setRootIsDecorated(false);
-    m_blockers->header()->setSectionResizeMode(1, QHeaderView::Stretch);
+    m_blockers = makeTree({tr("Priority"), tr("Blocker"), tr("Raised by"), tr("Respond by"), tr("Clock"), tr("State")},
+                          BlockerTitle, blockersBox);
     blockersLayout->addWidget(m_blockers);
     auto* raiseRow = new QHBoxLayout;
     m_blockerPriority = new QComboBox(blockersBox);
@@ -112,14 +168,13 @@ StandupPanel::StandupPanel(Pool& pool, const ConnectionOptions& direct, QString 
     raiseRow->addWidget(m_blockerTitle, 1);
     raiseRow->addWidget(raise);
     blockersLayout->addLayout(raiseRow);
-    layout->addWidget(blockersBox, 1);
     connect(raise, &QPushButton::clicked, this, [this] {
         if (!m_blockerTitle->text().trimmed().isEmpty())
             raiseBlocker(m_blockerPriority->currentText(), m_blockerTitle->text().trimmed());
     });
     connect(m_blockers, &QTreeWidget::itemDoubleClicked, this, [this](QTreeWidgetItem* item) {
         const qint64 id = item->data(0, Qt::UserRole).toLongLong();
-        if (item->text(4) == tr("resolved"))
+        if (item->data(0, Qt::UserRole + 1).toBool())  // already resolved
             return;
         runChange(QStringLiteral("POST /standup/blocker/resolve"), [id](Connection& c) {
             return StandupService::resolveBlocker(c, id, QString());
@@ -133,18 +188,33 @@ StandupPanel::StandupPanel(Pool& pool, const ConnectionOptions& direct, QString 
     connect(m_date, &QDateEdit::dateChanged, this, &StandupPanel::reload);
     connect(m_tasks, &QTreeWidget::itemChanged, this, &StandupPanel::onTaskChanged);
     connect(m_criteria, &QTreeWidget::itemChanged, this, &StandupPanel::onCriterionChanged);
+    connect(m_people, &QTreeWidget::itemChanged, this, &StandupPanel::onPersonChanged);
     connect(m_go, &QPushButton::clicked, this, [this] { signCheckpoint(true); });
     connect(m_noGo, &QPushButton::clicked, this, [this] { signCheckpoint(false); });
     connect(copy, &QPushButton::clicked, this, [this] {
-        QApplication::clipboard()->setText(StandupService::progressMarkdown(m_day, m_date->date()));
+        QApplication::clipboard()->setText(StandupService::progressMarkdown(m_day, m_date->date(), m_blockerList));
         m_status->setText(tr("Progress update copied as Markdown."));
     });
+    connect(checkpointReport, &QPushButton::clicked, this, [this] { askAndExport(false); });
+    connect(weekReport, &QPushButton::clicked, this, [this] { askAndExport(true); });
 
-    m_listener = new Listener(direct, {QStringLiteral("ops_standup")}, this);
-    connect(m_listener, &Listener::notification, this, [this](const QString&, const QString& payload, int) {
+    // Notifications arrive in bursts (an import, a collector writing every few seconds): one
+    // reload per burst.
+    m_reloadTimer = new QTimer(this);
+    m_reloadTimer->setSingleShot(true);
+    connect(m_reloadTimer, &QTimer::timeout, this, &StandupPanel::reload);
+    // The escalation clock moves without any database change.
+    m_clockTimer = new QTimer(this);
+    m_clockTimer->setInterval(30'000);
+    connect(m_clockTimer, &QTimer::timeout, this, &StandupPanel::showBlockers);
+    m_clockTimer->start();
+
+    m_listener = new Listener(direct, {QStringLiteral("ops_standup"), QStringLiteral("ops_health")}, this);
+    connect(m_listener, &Listener::notification, this, [this](const QString& channel, const QString& payload, int) {
         const QJsonObject object = QJsonDocument::fromJson(payload.toUtf8()).object();
-        if (m_project == 0 || object.value(QStringLiteral("project")).toInteger() == m_project)
-            reload();
+        if (m_project != 0 && object.value(QStringLiteral("project")).toInteger() != m_project)
+            return;
+        scheduleReload(channel == QStringLiteral("ops_health") ? 500 : 100);
     });
     m_listener->start();
     // The listener's session must be gone before the controller decides whether another console
@@ -153,16 +223,18 @@ StandupPanel::StandupPanel(Pool& pool, const ConnectionOptions& direct, QString 
     reload();
 }
 
+void StandupPanel::scheduleReload(int delayMs)
+{
+    if (!m_reloadTimer->isActive())
+        m_reloadTimer->start(delayMs);
+}
+
 void StandupPanel::reload()
 {
     const QString slug = m_projectSlug;
     const QDate date = m_date->date();
-    struct Loaded {
-        qint64 project = 0;
-        StandupDay day;
-        QList<Blocker> blockers;
-    };
-    m_pool.withClientAsync(QStringLiteral("GET /standup"), [slug, date](Connection& connection) -> Result<Loaded> {
+    Pool* pool = &m_pool;
+    m_pool.withClientAsync(QStringLiteral("GET /standup"), [slug, date, pool](Connection& connection) -> Result<Loaded> {
         Loaded loaded;
         auto project = projectIdBySlug(connection, slug);
         if (!project)
@@ -172,6 +244,12 @@ void StandupPanel::reload()
         if (!day)
             return day.error();
         loaded.day = *day;
+        if (day->nextGate)
+            loaded.gateStatus = evaluateGate(connection, *pool, *project, *day->nextGate);
+        auto entries = StandupService::entries(connection, *project, date);
+        if (!entries)
+            return entries.error();
+        loaded.entries = *entries;
         auto blockers = StandupService::blockers(connection, *project, date, QDateTime::currentDateTimeUtc());
         if (!blockers)
             return blockers.error();
@@ -183,16 +261,18 @@ void StandupPanel::reload()
             emit loaded();
             return;
         }
-        m_project = result->project;
-        show(result->day);
-        showBlockers(result->blockers);
+        show(*result);
         emit loaded();
     });
 }
 
-void StandupPanel::show(const StandupDay& day)
+void StandupPanel::show(const Loaded& loaded)
 {
-    m_day = day;
+    m_project = loaded.project;
+    m_day = loaded.day;
+    m_gateStatus = loaded.gateStatus;
+    m_blockerList = loaded.blockers;
+    const StandupDay& day = m_day;
     m_populating = true;
     if (!day.hasPlan) {
         m_dayLabel->setText(tr("No plan yet: import one with `ops-console plan import FILE`."));
@@ -200,10 +280,21 @@ void StandupPanel::show(const StandupDay& day)
         m_dayLabel->setText(day.dayTitle.isEmpty() ? tr("%1 — day %2 (no tasks planned for this day)").arg(day.planTitle).arg(day.dayNumber)
                                                    : tr("%1 — day %2 (%3)").arg(day.planTitle).arg(day.dayNumber).arg(day.dayTitle));
     }
-    m_readiness->setText(day.mustHaveTotal > 0
-        ? tr("Production readiness: %1 of %2 must-have criteria met (%3%)")
-              .arg(day.mustHaveMet).arg(day.mustHaveTotal).arg(qRound(100.0 * day.mustHaveMet / day.mustHaveTotal))
-        : QString());
+    QString readiness;
+    if (day.hasPlan && day.readinessTotal > 0) {
+        readiness = tr("Production readiness: %1% (%2 of %3 %4)").arg(qRound(day.readiness)).arg(day.readinessMet).arg(day.readinessTotal)
+                        .arg(day.phaseBased ? tr("phases complete, weighted by phase") : tr("must-have criteria met"));
+        QStringList trend;
+        for (const ReadinessPoint& point : day.readinessTrend)
+            trend << QStringLiteral("%1 %2%").arg(point.date.toString(QStringLiteral("MM-dd"))).arg(qRound(point.score));
+        if (trend.size() > 1) {
+            const double change = day.readinessTrend.last().score - day.readinessTrend.first().score;
+            readiness += tr(" — trend %1%2 since %3: %4")
+                             .arg(change >= 0 ? QStringLiteral("+") : QString()).arg(qRound(change))
+                             .arg(day.readinessTrend.first().date.toString(Qt::ISODate), trend.join(QStringLiteral(" → ")));
+        }
+    }
+    m_readiness->setText(readiness);
     m_tasks->clear();
     for (const StandupTask& task : day.tasks) {
         auto* item = new QTreeWidgetItem(m_tasks, {task.number >= 0 ? QStringLiteral("Task %1: %2").arg(task.number).arg(task.title) : task.title,
@@ -212,50 +303,102 @@ void StandupPanel::show(const StandupDay& day)
         item->setCheckState(0, task.done ? Qt::Checked : Qt::Unchecked);
         item->setData(0, Qt::UserRole, task.id);
     }
+    showCriteria();
+    showPeople(loaded.entries, day.team);
+    showBlockers();
+    m_populating = false;
+}
+
+void StandupPanel::showCriteria()
+{
     m_criteria->clear();
-    if (day.nextGate) {
-        PoolMetricSource source(m_pool);
-        const CheckpointStatus status = CheckpointService::evaluate(*day.nextGate, source);
-        m_checkpointTitle->setText(day.nextGate->latestDecision.isEmpty()
-                                       ? day.nextGate->title
-                                       : tr("%1 (latest sign-off: %2)").arg(day.nextGate->title, day.nextGate->latestDecision));
-        for (const CriterionStatus& entry : status.criteria) {
+    if (m_gateStatus) {
+        const StoredCheckpoint& gate = m_gateStatus->checkpoint;
+        m_checkpointTitle->setText(gate.latestDecision.isEmpty() ? gate.title
+                                                                 : tr("%1 (latest sign-off: %2)").arg(gate.title, gate.latestDecision));
+        for (const CriterionStatus& entry : m_gateStatus->criteria) {
             auto* item = new QTreeWidgetItem(m_criteria, {entry.criterion.text,
-                                                          entry.manual ? tr("manual") : entry.criterion.expression,
+                                                          entry.manual ? QStringLiteral("manual") : entry.criterion.expression,
                                                           criterionStateName(entry.evaluation.state),
                                                           entry.evaluation.measured.isEmpty() ? entry.evaluation.reason : entry.evaluation.measured});
-            item->setForeground(2, stateColor(entry.evaluation.state));
+            item->setForeground(CriterionStateColumn, stateColor(entry.evaluation.state));
             item->setData(0, Qt::UserRole, entry.criterion.id);
+            item->setToolTip(CriterionBinding, tr("A metric expression such as success_rate(1h) > 95%, p95_latency(15m) < 200ms, "
+                                                  "circuit_state == CLOSED, health_status == healthy, uptime(24h) >= 99.9% — or \"manual\"."));
+            item->setFlags(item->flags() | Qt::ItemIsEditable);
             if (entry.manual) {
                 item->setFlags(item->flags() | Qt::ItemIsUserCheckable);
                 item->setCheckState(0, entry.criterion.checked ? Qt::Checked : Qt::Unchecked);
             }
         }
     } else {
-        m_checkpointTitle->setText(day.hasPlan ? tr("Every checkpoint is signed Go.") : QString());
+        m_checkpointTitle->setText(m_day.hasPlan ? tr("Every checkpoint is signed Go.") : QString());
     }
-    m_go->setEnabled(day.nextGate.has_value());
-    m_noGo->setEnabled(day.nextGate.has_value());
-    m_populating = false;
+    m_go->setEnabled(m_gateStatus.has_value());
+    m_noGo->setEnabled(m_gateStatus.has_value());
 }
 
-void StandupPanel::showBlockers(const QList<Blocker>& blockers)
+void StandupPanel::showPeople(const QList<StandupEntry>& entries, const QStringList& team)
 {
+    // People added locally but not saved yet stay listed across reloads.
+    QStringList names = team;
+    for (int row = 0; row < m_people->topLevelItemCount(); ++row)
+        if (!names.contains(m_people->topLevelItem(row)->text(0)))
+            names << m_people->topLevelItem(row)->text(0);
+    for (const StandupEntry& entry : entries)
+        if (!names.contains(entry.person))
+            names << entry.person;
+    m_people->clear();
+    for (const QString& name : names) {
+        auto* item = new QTreeWidgetItem(m_people, {name, QString(), QString(), QString()});
+        item->setFlags(item->flags() | Qt::ItemIsEditable);
+        for (const StandupEntry& entry : entries) {
+            if (entry.person != name)
+                continue;
+            item->setText(1, entry.yesterday);
+            item->setText(2, entry.today);
+            item->setText(3, entry.blockers);
+            item->setToolTip(0, tr("saved by %1 at %2").arg(entry.updatedBy, entry.updatedAt.toLocalTime().toString()));
+        }
+    }
+}
+
+void StandupPanel::showBlockers()
+{
+    const QDateTime now = QDateTime::currentDateTimeUtc();
     m_blockers->clear();
-    for (const Blocker& blocker : blockers) {
-        const QString state = blocker.resolvedAt.isValid() ? tr("resolved")
-                            : blocker.overdue ? tr("OVERDUE") : tr("open");
+    for (const Blocker& blocker : m_blockerList) {
+        const bool resolved = blocker.resolvedAt.isValid();
+        const bool overdue = !resolved && blocker.dueAt < now;
+        const QString state = resolved ? tr("resolved by %1 at %2").arg(blocker.resolvedBy, blocker.resolvedAt.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm")))
+                            : overdue ? tr("OVERDUE") : tr("open");
         auto* item = new QTreeWidgetItem(m_blockers, {blocker.priority, blocker.title, blocker.raisedBy,
                                                       blocker.dueAt.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm")),
-                                                      state});
+                                                      resolved ? QString() : clockText(blocker.dueAt, now), state});
         item->setData(0, Qt::UserRole, blocker.id);
-        if (blocker.overdue) {
-            for (int column = 0; column < 5; ++column)
-                item->setForeground(column, QColor(0xc6, 0x28, 0x28));
+        item->setData(0, Qt::UserRole + 1, resolved);
+        item->setToolTip(BlockerRespondBy, tr("%1: respond within %2 min").arg(blocker.priority).arg(blocker.responseMinutes));
+        if (overdue) {
+            QFont bold = item->font(0);
+            bold.setBold(true);
+            for (int column = 0; column <= BlockerState; ++column) {
+                item->setForeground(column, kOverdue);
+                item->setFont(column, bold);
+            }
         }
-        if (blocker.resolvedAt.isValid())
-            item->setToolTip(4, tr("resolved by %1 at %2").arg(blocker.resolvedBy, blocker.resolvedAt.toLocalTime().toString()));
     }
+}
+
+void StandupPanel::addPerson(const QString& name)
+{
+    const QString person = name.trimmed();
+    m_newPerson->clear();
+    if (person.isEmpty() || !m_people->findItems(person, Qt::MatchExactly, 0).isEmpty())
+        return;
+    m_populating = true;
+    auto* item = new QTreeWidgetItem(m_people, {person, QString(), QString(), QString()});
+    item->setFlags(item->flags() | Qt::ItemIsEditable);
+    m_populating = false;
 }
 
 void StandupPanel::raiseBlocker(const QString& priority, const QString& title)
@@ -294,31 +437,108 @@ void StandupPanel::onTaskChanged(QTreeWidgetItem* item, int column)
 
 void StandupPanel::onCriterionChanged(QTreeWidgetItem* item, int column)
 {
-    if (m_populating || column != 0)
+    if (m_populating)
         return;
     const qint64 id = item->data(0, Qt::UserRole).toLongLong();
+    if (column == CriterionBinding) {
+        const QString expression = item->text(CriterionBinding);
+        runChange(QStringLiteral("POST /checkpoint/criterion/binding"),
+                  [id, expression](Connection& c) { return StandupService::setCriterionExpression(c, id, expression); });
+        return;
+    }
+    if (column != CriterionText || !(item->flags() & Qt::ItemIsUserCheckable))
+        return;
     const bool checked = item->checkState(0) == Qt::Checked;
     runChange(QStringLiteral("POST /checkpoint/criterion"), [id, checked](Connection& c) { return StandupService::setCriterionChecked(c, id, checked); });
 }
 
+void StandupPanel::onPersonChanged(QTreeWidgetItem* item, int column)
+{
+    if (m_populating || m_project == 0 || column == 0)
+        return;
+    const qint64 project = m_project;
+    const QDate date = m_date->date();
+    const StandupEntry entry{item->text(0), item->text(1), item->text(2), item->text(3), {}, {}};
+    runChange(QStringLiteral("POST /standup/entry"), [project, date, entry](Connection& c) {
+        return StandupService::saveEntry(c, project, date, entry);
+    });
+}
+
 void StandupPanel::signCheckpoint(bool go)
 {
-    if (!m_day.nextGate)
+    if (!m_gateStatus || m_project == 0)
         return;
-    PoolMetricSource source(m_pool);
-    const CheckpointStatus status = CheckpointService::evaluate(*m_day.nextGate, source);
+    const StoredCheckpoint gate = m_gateStatus->checkpoint;
+    const qint64 project = m_project;
     const QString comment = m_comment->text();
-    m_pool.inTransactionAsync(QStringLiteral("POST /checkpoint/signoff"), [status, go, comment](Connection& connection) {
-        return CheckpointService::sign(connection, status, go ? Decision::Go : Decision::NoGo, comment);
-    }).then(this, [this, go, status](Result<qint64> result) {
+    Pool* pool = &m_pool;
+    // Measured again inside the signing unit: the snapshot holds the values of this moment.
+    m_pool.inTransactionAsync(QStringLiteral("POST /checkpoint/signoff"), [gate, project, go, comment, pool](Connection& connection)
+                                  -> Result<std::pair<qint64, QStringList>> {
+        const CheckpointStatus status = evaluateGate(connection, *pool, project, gate);
+        auto id = CheckpointService::sign(connection, status, go ? Decision::Go : Decision::NoGo, comment);
+        if (!id)
+            return id.error();
+        return std::make_pair(*id, status.failed());
+    }).then(this, [this, go](Result<std::pair<qint64, QStringList>> result) {
         if (!result) {
             m_status->setText(tr("Not signed: %1").arg(result.error().message));
             return;
         }
         m_comment->clear();
-        m_status->setText(go ? tr("Signed Go.") : tr("Signed No-Go. Not met: %1").arg(status.failed().join(QStringLiteral("; "))));
-        emit signed_(*result);
+        m_status->setText(go ? tr("Signed Go.") : tr("Signed No-Go. Not met: %1").arg(result->second.join(QStringLiteral("; "))));
+        emit signed_(result->first);
         reload();
+    });
+}
+
+void StandupPanel::askAndExport(bool week)
+{
+    const QString file = QFileDialog::getSaveFileName(this, week ? tr("Export week report") : tr("Export checkpoint report"),
+                                                      week ? QStringLiteral("week-report.pdf") : QStringLiteral("checkpoint-report.pdf"),
+                                                      tr("PDF (*.pdf);;Markdown (*.md)"));
+    if (!file.isEmpty())
+        exportReport(file, week);
+}
+
+void StandupPanel::exportCheckpointReport(const QString& file)
+{
+    exportReport(file, false);
+}
+
+void StandupPanel::exportWeekReport(const QString& file)
+{
+    exportReport(file, true);
+}
+
+void StandupPanel::exportReport(const QString& file, bool week)
+{
+    const QString slug = m_projectSlug;
+    Pool* pool = &m_pool;
+    m_pool.withClientAsync(QStringLiteral("GET /reports"), [slug, week, pool](Connection& connection) -> Result<ReportWithChart> {
+        auto project = projectIdBySlug(connection, slug);
+        if (!project)
+            return project.error();
+        if (week)
+            return PlanReports::week(connection, *project, QDateTime::currentDateTimeUtc());
+        PoolMetricSource poolSource(*pool);
+        return PlanReports::checkpoint(connection, *project, &poolSource);
+    }, CallOptions::idempotentUnit()).then(this, [this, file](Result<ReportWithChart> built) {
+        if (!built) {
+            m_status->setText(tr("Report not exported: %1").arg(built.error().message));
+            emit exported(file, false);
+            return;
+        }
+        // Files are written off the GUI thread too.
+        const ReportWithChart copy = *built;
+        QtConcurrent::run([copy, file]() -> Result<void> {
+            return file.endsWith(QStringLiteral(".pdf"), Qt::CaseInsensitive)
+                       ? ReportPdfWriter::writePdf(copy.report, copy.chart, file)
+                       : ReportPdfWriter::writeMarkdown(copy.report, copy.chart, file);
+        }).then(this, [this, file](Result<void> written) {
+            m_status->setText(written ? tr("Report written to %1").arg(file) : tr("Report not exported: %1").arg(written.error().message));
+            emit exported(file, written.ok());
+        });
     });
 }
 

@@ -171,8 +171,8 @@ TEST_F(PlanCommandsTest, ApproverSignsNoGoWithMeasuredSnapshotViewerIsRefused)
     const QString report = CheckpointReport::markdown(status, *records);
     EXPECT_TRUE(report.contains(QStringLiteral("# Checkpoint report: Day 4 EOD Checkpoint")));
     EXPECT_TRUE(report.contains(QStringLiteral("| Success rate > 95%? | success_rate(1h) > 95% | not_met | 90% |"))) << report.toStdString();
-    EXPECT_TRUE(report.contains(QStringLiteral("**NO-GO** by gate_"))) << report.toStdString();
+    EXPECT_TRUE(report.contains(QStringLiteral("- NO-GO by gate_"))) << report.toStdString();
     EXPECT_TRUE(report.contains(QStringLiteral("success rate too low")));
-    EXPECT_TRUE(report.contains(QStringLiteral("not met at signing: All tests passing? (not_met, not checked); Success rate > 95%? (not_met, 90%)")))
+    EXPECT_TRUE(report.contains(QStringLiteral("— not met at signing: All tests passing? (not_met, not checked); Success rate > 95%? (not_met, 90%)")))
         << report.toStdString();
 }
