@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 // The real ops-console binary: plan import and checkpoint status (a CI gate) against a real
 // database; sign-off through CheckpointService as an approver and as a viewer.
-#include "TestCluster.h"
+#include "PlanDatabaseTest.h"
 
 #include "common/ProcessRunner.h"
 #include "plan/CheckpointReport.h"
@@ -21,19 +21,9 @@ using ops::testing::TestCluster;
 
 namespace {
 
-class PlanCommandsTest : public ::testing::Test {
+class PlanCommandsTest : public ops::testing::PlanDatabaseTest {
 protected:
-    void SetUp() override
-    {
-        auto database = TestCluster::shared().createDatabase();
-        ASSERT_TRUE(database.ok()) << database.error().toString().toStdString();
-        m_options = *database;
-        m_admin = TestCluster::shared().connect(m_options.database());
-        ASSERT_TRUE(m_admin);
-        auto id = m_admin->exec(QStringLiteral("INSERT INTO ops.projects (slug, name) VALUES ('gate', 'gate') RETURNING id"));
-        ASSERT_TRUE(id.ok());
-        m_project = id->toInt64(0, 0);
-    }
+    PlanCommandsTest() : PlanDatabaseTest(QStringLiteral("gate")) {}
 
     // A key=value string for --dsn: the fixture's socket, database and (superuser) role.
     QString dsn() const
@@ -55,16 +45,6 @@ protected:
         EXPECT_TRUE(result.ok());
         return result.ok() ? *result : ProcessResult{};
     }
-
-    std::unique_ptr<Connection> loginAs(const QString& group)
-    {
-        const QString name = TestCluster::createMember(*m_admin, group, m_project, QStringLiteral("gate"));
-        return name.isEmpty() ? nullptr : TestCluster::shared().connect(m_options.database(), name);
-    }
-
-    ConnectionOptions m_options;
-    std::unique_ptr<Connection> m_admin;
-    qint64 m_project = 0;
 };
 
 } // namespace
@@ -175,4 +155,44 @@ TEST_F(PlanCommandsTest, ApproverSignsNoGoWithMeasuredSnapshotViewerIsRefused)
     EXPECT_TRUE(report.contains(QStringLiteral("success rate too low")));
     EXPECT_TRUE(report.contains(QStringLiteral("— not met at signing: All tests passing? (not_met, not checked); Success rate > 95%? (not_met, 90%)")))
         << report.toStdString();
+}
+
+TEST_F(PlanCommandsTest, ReportCommandsWriteMarkdownWithTheSignoffAndAPdf)
+{
+    ASSERT_EQ(console({QStringLiteral("plan"), QStringLiteral("import"), QStringLiteral(OPS_TEST_DATA "/plans/week1-master-plan.md"),
+                       QStringLiteral("--project"), QStringLiteral("gate")}).exitCode, 0);
+    auto gate = CheckpointService::nextGate(*m_admin, m_project);
+    ASSERT_TRUE(gate.ok() && gate->has_value());
+    const CheckpointStatus status = CheckpointService::evaluateLive(*m_admin, m_project, **gate, nullptr);
+    ASSERT_TRUE(CheckpointService::sign(*m_admin, status, Decision::NoGo, QStringLiteral("sandbox not ready")).ok());
+    QTemporaryDir dir;
+    const QString markdown = dir.filePath(QStringLiteral("day1.md"));
+    const QString pdf = dir.filePath(QStringLiteral("day1.pdf"));
+    const ProcessResult report = console({QStringLiteral("checkpoint"), QStringLiteral("report"), QStringLiteral("--project"),
+                                          QStringLiteral("gate"), QStringLiteral("--markdown"), markdown, QStringLiteral("--pdf"), pdf});
+    ASSERT_EQ(report.exitCode, 0) << report.output.toStdString();
+    QFile file(markdown);
+    ASSERT_TRUE(file.open(QIODevice::ReadOnly));
+    const QString text = QString::fromUtf8(file.readAll());
+    EXPECT_TRUE(text.startsWith(QStringLiteral("# Checkpoint report: Day 1 EOD Checkpoint\n"))) << text.toStdString();
+    EXPECT_TRUE(text.contains(QStringLiteral("- NO-GO by postgres at "))) << text.toStdString();
+    EXPECT_TRUE(text.contains(QStringLiteral(": sandbox not ready — not met at signing: Sandboxing working? (not_met, not checked)")))
+        << text.toStdString();
+    EXPECT_TRUE(QFileInfo::exists(dir.filePath(QStringLiteral("day1.chart.png"))));
+    QFile pdfFile(pdf);
+    ASSERT_TRUE(pdfFile.open(QIODevice::ReadOnly));
+    EXPECT_EQ(pdfFile.read(5), QByteArray("%PDF-"));
+
+    // Without files the Markdown goes to stdout; the week report lists the sign-off.
+    const ProcessResult week = console({QStringLiteral("plan"), QStringLiteral("week-report"), QStringLiteral("--project"), QStringLiteral("gate")});
+    ASSERT_EQ(week.exitCode, 0) << week.output.toStdString();
+    EXPECT_TRUE(week.output.contains("# Week report: ")) << week.output.toStdString();
+    EXPECT_TRUE(week.output.contains("| Day 1 EOD Checkpoint | no_go | postgres |")) << week.output.toStdString();
+    EXPECT_TRUE(week.output.contains("| 2-3 | Connection Pool Implementation |")) << week.output.toStdString();
+
+    // A directory that does not exist: a clear error, exit 1.
+    const ProcessResult bad = console({QStringLiteral("plan"), QStringLiteral("week-report"), QStringLiteral("--project"), QStringLiteral("gate"),
+                                       QStringLiteral("--pdf"), dir.filePath(QStringLiteral("missing/week.pdf"))});
+    EXPECT_EQ(bad.exitCode, 1);
+    EXPECT_TRUE(bad.output.contains("no such directory")) << bad.output.toStdString();
 }

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // Plans in a real database: import, re-import by stable keys, sign-off immutability and roles.
-#include "TestCluster.h"
+#include "PlanDatabaseTest.h"
 
 #include "plan/PlanImporter.h"
 #include "plan/PlanStore.h"
@@ -18,48 +18,14 @@ namespace {
 
 QByteArray week1()
 {
-    QFile file(QStringLiteral(OPS_TEST_DATA "/plans/week1-master-plan.md"));
-    EXPECT_TRUE(file.open(QIODevice::ReadOnly));
-    return file.readAll();
+    return ops::testing::PlanDatabaseTest::planFile(QStringLiteral("week1-master-plan.md"));
 }
 
-class PlanStoreTest : public ::testing::Test {
+class PlanStoreTest : public ops::testing::PlanDatabaseTest {
 protected:
-    void SetUp() override
-    {
-        auto database = TestCluster::shared().createDatabase();
-        ASSERT_TRUE(database.ok()) << database.error().toString().toStdString();
-        m_database = database->database();
-        m_admin = TestCluster::shared().connect(m_database);
-        ASSERT_TRUE(m_admin);
-        auto id = m_admin->exec(QStringLiteral("INSERT INTO ops.projects (slug, name) VALUES ('plan', 'plan') RETURNING id"));
-        ASSERT_TRUE(id.ok());
-        m_project = id->toInt64(0, 0);
-    }
+    PlanStoreTest() : PlanDatabaseTest(QStringLiteral("plan")) {}
 
-    std::unique_ptr<Connection> loginAs(const QString& group)
-    {
-        const QString name = TestCluster::createMember(*m_admin, group, m_project, QStringLiteral("plan"));
-        return name.isEmpty() ? nullptr : TestCluster::shared().connect(m_database, name);
-    }
-
-    qint64 importBytes(Connection& connection, const QByteArray& bytes)
-    {
-        const ImportResult result = PlanImporter().import(bytes, QStringLiteral("week1-master-plan.md"));
-        auto id = PlanStore::save(connection, m_project, result.plan);
-        EXPECT_TRUE(id.ok()) << (id.ok() ? "" : id.error().toString().toStdString());
-        return id.ok() ? *id : -1;
-    }
-
-    QString scalar(const QString& sql, const SqlParams& params = {})
-    {
-        auto result = m_admin->exec(sql, params);
-        return result ? result->scalar() : QStringLiteral("ERROR ") + result.error().sqlstate;
-    }
-
-    QString m_database;
-    std::unique_ptr<Connection> m_admin;
-    qint64 m_project = 0;
+    qint64 importBytes(Connection& connection, const QByteArray& bytes) { return importPlan(connection, bytes); }
 };
 
 } // namespace
@@ -93,6 +59,7 @@ TEST_F(PlanStoreTest, ReimportOfAnEditedPlanKeepsTicksDoneFlagsAndSignoffs)
     ASSERT_TRUE(m_admin->exec(QStringLiteral("SELECT ops.set_criterion_checked($1, false)"), {must.criteria[0].id}).ok());
     ASSERT_TRUE(m_admin->exec(QStringLiteral("SELECT ops.set_task_done(id, true) FROM ops.plan_tasks WHERE plan_id = $1 AND task_key = 'task-3'"), {plan}).ok());
     ASSERT_TRUE(m_admin->exec(QStringLiteral("SELECT ops.sign_checkpoint($1, 'go', 'day 1 fine', '{}'::jsonb)"), {day1.id}).ok());
+    ASSERT_TRUE(m_admin->exec(QStringLiteral("SELECT ops.save_standup_entry($1, '2025-01-18', 'Rana', 'setup', 'pool', '')"), {m_project}).ok());
     EXPECT_EQ(scalar(QStringLiteral("SELECT checkpoint_title FROM ops.promotion_gate($1)"), {m_project}), QStringLiteral("Day 3 EOD Checkpoint"));
 
     // The edited file: a task renamed, a criterion reworded, a new must-have line.
@@ -117,6 +84,7 @@ TEST_F(PlanStoreTest, ReimportOfAnEditedPlanKeepsTicksDoneFlagsAndSignoffs)
     EXPECT_TRUE((*after)[0].criteria[1].checked);   // untouched: the file's [x]
     EXPECT_EQ((*after)[0].criteria.size(), 11);
     EXPECT_EQ(scalar(QStringLiteral("SELECT count(*) FROM ops.signoffs WHERE checkpoint_id = $1"), {day1.id}), QStringLiteral("1"));
+    EXPECT_EQ(scalar(QStringLiteral("SELECT today FROM ops.standup_entries WHERE person = 'Rana'")), QStringLiteral("pool"));
     EXPECT_EQ(scalar(QStringLiteral("SELECT checkpoint_title FROM ops.promotion_gate($1)"), {m_project}), QStringLiteral("Day 3 EOD Checkpoint"));
 }
 

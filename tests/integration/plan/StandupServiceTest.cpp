@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // Standup entries and blockers with escalation clocks on a real database.
-#include "TestCluster.h"
+#include "PlanDatabaseTest.h"
 
 #include "plan/PlanImporter.h"
 #include "plan/PlanStore.h"
@@ -16,29 +16,9 @@ using ops::testing::TestCluster;
 
 namespace {
 
-class StandupServiceTest : public ::testing::Test {
+class StandupServiceTest : public ops::testing::PlanDatabaseTest {
 protected:
-    void SetUp() override
-    {
-        auto database = TestCluster::shared().createDatabase();
-        ASSERT_TRUE(database.ok());
-        m_database = database->database();
-        m_admin = TestCluster::shared().connect(m_database);
-        ASSERT_TRUE(m_admin);
-        auto id = m_admin->exec(QStringLiteral("INSERT INTO ops.projects (slug, name) VALUES ('su', 'su') RETURNING id"));
-        ASSERT_TRUE(id.ok());
-        m_project = id->toInt64(0, 0);
-    }
-
-    std::unique_ptr<Connection> loginAs(const QString& group)
-    {
-        const QString name = TestCluster::createMember(*m_admin, group, m_project, QStringLiteral("su"));
-        return name.isEmpty() ? nullptr : TestCluster::shared().connect(m_database, name);
-    }
-
-    QString m_database;
-    std::unique_ptr<Connection> m_admin;
-    qint64 m_project = 0;
+    StandupServiceTest() : PlanDatabaseTest(QStringLiteral("su")) {}
 };
 
 } // namespace
