@@ -148,10 +148,19 @@ int runCheckpointStatusCommand(const CommandContext& context)
 
 namespace {
 
+// The options both report commands take.
+struct ReportOptions {
+    QCommandLineOption project = projectOption();
+    QCommandLineOption markdown{QStringLiteral("markdown"), QStringLiteral("Write Markdown to FILE (and the chart to FILE's name .chart.png)."),
+                                QStringLiteral("file")};
+    QCommandLineOption pdf{QStringLiteral("pdf"), QStringLiteral("Write a PDF to FILE."), QStringLiteral("file")};
+
+    void addTo(QCommandLineParser& parser) const { parser.addOptions({project, markdown, pdf}); }
+};
+
 // Shared by the two report commands: Markdown to stdout unless --markdown/--pdf name files.
 int writeReport(const CommandContext& context, const QString& command, const QCommandLineParser& parser,
-                const QCommandLineOption& markdown, const QCommandLineOption& pdf,
-                const std::function<Result<ReportWithChart>(HeadlessSession&, qint64)>& build, const QString& projectSlug)
+                const ReportOptions& options, const std::function<Result<ReportWithChart>(HeadlessSession&, qint64)>& build)
 {
     const QString prefix = QStringLiteral("ops-console ") + command + QStringLiteral(": ");
     auto session = HeadlessSession::open(context.options);
@@ -159,7 +168,7 @@ int writeReport(const CommandContext& context, const QString& command, const QCo
         context.err << prefix << session.error().toString() << '\n';
         return 1;
     }
-    auto projectId = (*session)->projectId(projectSlug);
+    auto projectId = (*session)->projectId(parser.value(options.project));
     if (!projectId) {
         context.err << prefix << projectId.error().message << '\n';
         return 1;
@@ -169,34 +178,25 @@ int writeReport(const CommandContext& context, const QString& command, const QCo
         context.err << prefix << built.error().message << '\n';
         return 1;
     }
-    if (!parser.isSet(markdown) && !parser.isSet(pdf))
+    if (!parser.isSet(options.markdown) && !parser.isSet(options.pdf))
         context.out << built->report.toMarkdown();
-    if (parser.isSet(markdown)) {
-        if (auto written = ops::widgets::ReportPdfWriter::writeMarkdown(built->report, built->chart, parser.value(markdown)); !written) {
+    if (parser.isSet(options.markdown)) {
+        const QString file = parser.value(options.markdown);
+        if (auto written = ops::widgets::ReportPdfWriter::writeMarkdown(built->report, built->chart, file); !written) {
             context.err << prefix << written.error().message << '\n';
             return 1;
         }
-        context.out << "Markdown written to " << parser.value(markdown) << '\n';
+        context.out << "Markdown written to " << file << '\n';
     }
-    if (parser.isSet(pdf)) {
-        if (auto written = ops::widgets::ReportPdfWriter::writePdf(built->report, built->chart, parser.value(pdf)); !written) {
+    if (parser.isSet(options.pdf)) {
+        const QString file = parser.value(options.pdf);
+        if (auto written = ops::widgets::ReportPdfWriter::writePdf(built->report, built->chart, file); !written) {
             context.err << prefix << written.error().message << '\n';
             return 1;
         }
-        context.out << "PDF written to " << parser.value(pdf) << '\n';
+        context.out << "PDF written to " << file << '\n';
     }
     return 0;
-}
-
-QCommandLineOption markdownOption()
-{
-    return QCommandLineOption(QStringLiteral("markdown"), QStringLiteral("Write Markdown to FILE (and the chart to FILE's name .chart.png)."),
-                              QStringLiteral("file"));
-}
-
-QCommandLineOption pdfOption()
-{
-    return QCommandLineOption(QStringLiteral("pdf"), QStringLiteral("Write a PDF to FILE."), QStringLiteral("file"));
 }
 
 } // namespace
@@ -207,21 +207,19 @@ int runCheckpointReportCommand(const CommandContext& context)
     parser.setApplicationDescription(QStringLiteral(
         "The checkpoint report (criteria table, sign-offs, health chart) of the last signed Go/No-Go checkpoint, "
         "else the next one. Markdown on stdout unless --markdown/--pdf are given."));
-    const QCommandLineOption project = projectOption();
+    const ReportOptions options;
+    options.addTo(parser);
     const QCommandLineOption titled(QStringLiteral("checkpoint"), QStringLiteral("The checkpoint's title instead."), QStringLiteral("title"));
-    const QCommandLineOption markdown = markdownOption();
-    const QCommandLineOption pdf = pdfOption();
-    parser.addOptions({project, titled, markdown, pdf});
+    parser.addOption(titled);
     if (auto exit = parseCommandLine(parser, QStringLiteral("checkpoint report"), context))
         return *exit;
     const QString title = parser.value(titled);
-    return writeReport(context, QStringLiteral("checkpoint report"), parser, markdown, pdf,
-                       [title](HeadlessSession& session, qint64 projectId) {
-                           PoolMetricSource poolSource(session.pool());
-                           return session.pool().withClient(QStringLiteral("GET /reports/checkpoint"), [&](Connection& connection) {
-                               return PlanReports::checkpoint(connection, projectId, &poolSource, title);
-                           }, CallOptions::idempotentUnit());
-                       }, parser.value(project));
+    return writeReport(context, QStringLiteral("checkpoint report"), parser, options, [title](HeadlessSession& session, qint64 project) {
+        PoolMetricSource poolSource(session.pool());
+        return session.pool().withClient(QStringLiteral("GET /reports/checkpoint"), [&](Connection& connection) {
+            return PlanReports::checkpoint(connection, project, &poolSource, title);
+        }, CallOptions::idempotentUnit());
+    });
 }
 
 int runPlanWeekReportCommand(const CommandContext& context)
@@ -230,18 +228,15 @@ int runPlanWeekReportCommand(const CommandContext& context)
     parser.setApplicationDescription(QStringLiteral(
         "The current plan's week report (readiness and trend, days, sign-offs, open blockers, health chart). "
         "Markdown on stdout unless --markdown/--pdf are given."));
-    const QCommandLineOption project = projectOption();
-    const QCommandLineOption markdown = markdownOption();
-    const QCommandLineOption pdf = pdfOption();
-    parser.addOptions({project, markdown, pdf});
+    const ReportOptions options;
+    options.addTo(parser);
     if (auto exit = parseCommandLine(parser, QStringLiteral("plan week-report"), context))
         return *exit;
-    return writeReport(context, QStringLiteral("plan week-report"), parser, markdown, pdf,
-                       [](HeadlessSession& session, qint64 projectId) {
-                           return session.pool().withClient(QStringLiteral("GET /reports/week"), [&](Connection& connection) {
-                               return PlanReports::week(connection, projectId, QDateTime::currentDateTimeUtc());
-                           }, CallOptions::idempotentUnit());
-                       }, parser.value(project));
+    return writeReport(context, QStringLiteral("plan week-report"), parser, options, [](HeadlessSession& session, qint64 project) {
+        return session.pool().withClient(QStringLiteral("GET /reports/week"), [&](Connection& connection) {
+            return PlanReports::week(connection, project, QDateTime::currentDateTimeUtc());
+        }, CallOptions::idempotentUnit());
+    });
 }
 
 } // namespace ops::app

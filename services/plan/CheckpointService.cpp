@@ -79,10 +79,7 @@ CheckpointStatus CheckpointService::evaluateLive(Connection& connection, qint64 
 
 Result<std::optional<StoredCheckpoint>> CheckpointService::nextGate(Connection& connection, qint64 project)
 {
-    auto plan = PlanStore::currentPlan(connection, project);
-    if (!plan)
-        return plan.error();
-    auto checkpoints = PlanStore::checkpoints(connection, *plan);
+    auto checkpoints = PlanStore::currentCheckpoints(connection, project);
     if (!checkpoints)
         return checkpoints.error();
     for (const StoredCheckpoint& checkpoint : *checkpoints)
@@ -93,10 +90,7 @@ Result<std::optional<StoredCheckpoint>> CheckpointService::nextGate(Connection& 
 
 Result<StoredCheckpoint> CheckpointService::reportGate(Connection& connection, qint64 project, const QString& titled)
 {
-    auto plan = PlanStore::currentPlan(connection, project);
-    if (!plan)
-        return plan.error();
-    auto checkpoints = PlanStore::checkpoints(connection, *plan);
+    auto checkpoints = PlanStore::currentCheckpoints(connection, project);
     if (!checkpoints)
         return checkpoints.error();
     const StoredCheckpoint* chosen = nullptr;

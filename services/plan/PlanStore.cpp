@@ -79,4 +79,12 @@ Result<QList<StoredCheckpoint>> PlanStore::checkpoints(Connection& connection, q
     return list;
 }
 
+Result<QList<StoredCheckpoint>> PlanStore::currentCheckpoints(Connection& connection, qint64 project)
+{
+    auto plan = currentPlan(connection, project);
+    if (!plan)
+        return plan.error();
+    return checkpoints(connection, *plan);
+}
+
 } // namespace ops::services::plan

@@ -46,6 +46,8 @@ public:
     static Result<qint64> currentPlan(Connection& connection, qint64 project);
     // Every checkpoint (gates and lists) of a plan, in plan order, without removed ones.
     static Result<QList<StoredCheckpoint>> checkpoints(Connection& connection, qint64 planId);
+    // checkpoints() of the project's current plan; NotFound when it has none.
+    static Result<QList<StoredCheckpoint>> currentCheckpoints(Connection& connection, qint64 project);
 };
 
 } // namespace ops::services::plan

@@ -119,6 +119,9 @@ TEST_F(PlanStoreTest, ViewerAndOperatorCannotSignApproverCanAndNoRoleChangesASig
         auto remove = role->exec(QStringLiteral("DELETE FROM ops.signoffs"));
         ASSERT_FALSE(remove.ok());
         EXPECT_EQ(remove.error().sqlstate, QStringLiteral("42501"));
+        auto truncate = role->exec(QStringLiteral("TRUNCATE ops.signoffs"));
+        ASSERT_FALSE(truncate.ok());
+        EXPECT_EQ(truncate.error().sqlstate, QStringLiteral("42501"));
         auto insert = role == m_admin.get() ? Result<QueryResult>(Error::make(ErrorKind::Permission, QString()))
                                             : role->exec(QStringLiteral("INSERT INTO ops.signoffs (project_id, checkpoint_id, decision, snapshot, signed_by) VALUES ($1, $2, 'go', '{}', 'x')"),
                                                          {m_project, gate});

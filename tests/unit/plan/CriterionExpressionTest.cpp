@@ -2,6 +2,7 @@
 // Criterion expressions at, just below and just above each threshold, and without data.
 #include "plan/CriterionExpression.h"
 #include "plan/PoolMetricSource.h"
+#include "plan/Report.h"
 
 #include <QMap>
 
@@ -135,4 +136,22 @@ TEST(CriterionExpressionTest, PoolMetricSourceMeasuresSuccessLatencyAndCircuit)
     const CriterionEvaluation open = circuit->evaluate(source);
     EXPECT_EQ(open.state, CriterionState::NotMet);
     EXPECT_EQ(open.measured, QStringLiteral("OPEN"));
+}
+
+TEST(ReportTest, MarkdownKeepsPlanTextInsideItsTableCellsAndLinksTheChart)
+{
+    Report report;
+    report.title = QStringLiteral("Checkpoint report: Day | 4");
+    ReportSection section;
+    section.heading = QStringLiteral("Criteria");
+    section.tableHeader = {QStringLiteral("Criterion"), QStringLiteral("Value")};
+    section.tableRows << QStringList{QStringLiteral("a | b\nc"), QStringLiteral("97%")};
+    section.paragraphs << QStringLiteral("Not all criteria are met.");
+    section.bullets << QStringLiteral("GO by rana");
+    report.sections << section;
+    report.chartTitle = QStringLiteral("success_rate, last 24 hours");
+    EXPECT_EQ(report.toMarkdown(QStringLiteral("r.chart.png")),
+              QStringLiteral("# Checkpoint report: Day \\| 4\n\n## Criteria\n\n| Criterion | Value |\n|---|---|\n| a \\| b c | 97% |\n\n"
+                             "Not all criteria are met.\n\n- GO by rana\n\n![success_rate, last 24 hours](r.chart.png)\n"));
+    EXPECT_FALSE(report.toMarkdown().contains(QStringLiteral("![")));
 }
