@@ -55,6 +55,16 @@ Result<StandupDay> StandupService::loadDay(Connection& connection, qint64 projec
                        + QStringLiteral(": ") + tasks->text(row, 7);
         day.tasks.append(task);
     }
+    if (day.team.isEmpty()) {
+        // Plans without a team section: the people tasks are assigned to ("Rana + Claire").
+        auto assignees = connection.exec(QStringLiteral(
+            "SELECT DISTINCT btrim(name) FROM ops.plan_tasks t, regexp_split_to_table(t.assignee, '\\s*(?:\\+|,|&|\\yand\\y)\\s*') name "
+            "WHERE t.plan_id = $1 AND NOT t.removed AND btrim(name) <> '' ORDER BY 1"), {planId});
+        if (!assignees)
+            return assignees.error();
+        for (int row = 0; row < assignees->rowCount(); ++row)
+            day.team << assignees->text(row, 0);
+    }
     auto readiness = connection.exec(QStringLiteral("SELECT score, met, total FROM ops.readiness_score($1)"), {planId});
     if (!readiness)
         return readiness.error();

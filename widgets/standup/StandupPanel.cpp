@@ -58,6 +58,13 @@ QTreeWidget* makeTree(const QStringList& headers, int stretchColumn, QWidget* pa
     return tree;
 }
 
+// A cell editor of `tree` has the focus: rebuilding the tree now would throw the edit away.
+bool isEditing(const QTreeWidget* tree)
+{
+    const QWidget* focus = QApplication::focusWidget();
+    return focus && tree->viewport()->isAncestorOf(focus);
+}
+
 // "1 h 05 min left", "12 min overdue"
 QString clockText(const QDateTime& due, const QDateTime& now)
 {
@@ -141,6 +148,7 @@ StandupPanel::StandupPanel(Pool& pool, const ConnectionOptions& direct, QString 
     gateLayout->addWidget(m_checkpointTitle);
     m_criteria = makeTree({tr("Criterion"), tr("Binding"), tr("State"), tr("Value")}, 0, gateBox);
     m_criteria->setEditTriggers(QAbstractItemView::DoubleClicked | QAbstractItemView::EditKeyPressed);
+    m_criteria->header()->setSectionResizeMode(CriterionBinding, QHeaderView::ResizeToContents);
     gateLayout->addWidget(m_criteria);
     auto* signRow = new QHBoxLayout;
     m_comment = new QLineEdit(gateBox);
@@ -234,6 +242,8 @@ void StandupPanel::reload()
     const QString slug = m_projectSlug;
     const QDate date = m_date->date();
     Pool* pool = &m_pool;
+    // Reloads may overlap (a date change during a health refresh): only the newest is shown.
+    const quint64 generation = ++m_reloadGeneration;
     m_pool.withClientAsync(QStringLiteral("GET /standup"), [slug, date, pool](Connection& connection) -> Result<Loaded> {
         Loaded loaded;
         auto project = projectIdBySlug(connection, slug);
@@ -255,7 +265,9 @@ void StandupPanel::reload()
             return blockers.error();
         loaded.blockers = *blockers;
         return loaded;
-    }, CallOptions::idempotentUnit()).then(this, [this](Result<Loaded> result) {
+    }, CallOptions::idempotentUnit()).then(this, [this, generation](Result<Loaded> result) {
+        if (generation != m_reloadGeneration)
+            return;
         if (!result) {
             m_status->setText(tr("Could not load the standup: %1").arg(result.error().message));
             emit loaded();
@@ -311,6 +323,8 @@ void StandupPanel::show(const Loaded& loaded)
 
 void StandupPanel::showCriteria()
 {
+    if (isEditing(m_criteria))
+        return;  // the next reload shows the new values
     m_criteria->clear();
     if (m_gateStatus) {
         const StoredCheckpoint& gate = m_gateStatus->checkpoint;
@@ -340,6 +354,8 @@ void StandupPanel::showCriteria()
 
 void StandupPanel::showPeople(const QList<StandupEntry>& entries, const QStringList& team)
 {
+    if (isEditing(m_people))
+        return;  // the next reload shows the others' changes
     // People added locally but not saved yet stay listed across reloads.
     QStringList names = team;
     for (int row = 0; row < m_people->topLevelItemCount(); ++row)

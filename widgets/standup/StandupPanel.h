@@ -96,6 +96,7 @@ private:
     std::optional<ops::services::plan::CheckpointStatus> m_gateStatus;
     QList<ops::services::plan::Blocker> m_blockerList;
     bool m_populating = false;
+    quint64 m_reloadGeneration = 0;
 
     QDateEdit* m_date = nullptr;
     QLabel* m_dayLabel = nullptr;

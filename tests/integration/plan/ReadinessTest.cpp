@@ -103,4 +103,6 @@ TEST_F(ReadinessTest, DemoPlansAreImportedOnceIntoAnEmptyProject)
     EXPECT_EQ(day->dayNumber, 1);
     EXPECT_EQ(day->tasks.size(), 2);
     EXPECT_TRUE(day->nextGate.has_value());
+    // No team section: the standup rows are the people tasks are assigned to.
+    EXPECT_EQ(day->team, QStringList({QStringLiteral("Claire"), QStringLiteral("Rana")}));
 }
