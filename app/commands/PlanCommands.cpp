@@ -180,21 +180,22 @@ int writeReport(const CommandContext& context, const QString& command, const QCo
     }
     if (!parser.isSet(options.markdown) && !parser.isSet(options.pdf))
         context.out << built->report.toMarkdown();
-    if (parser.isSet(options.markdown)) {
-        const QString file = parser.value(options.markdown);
-        if (auto written = ops::widgets::ReportPdfWriter::writeMarkdown(built->report, built->chart, file); !written) {
+    using Writer = Result<void> (*)(const Report&, const HealthSeries&, const QString&);
+    const struct {
+        const QCommandLineOption& option;
+        Writer write;
+        const char* what;
+    } outputs[] = {{options.markdown, &ops::widgets::ReportPdfWriter::writeMarkdown, "Markdown"},
+                   {options.pdf, &ops::widgets::ReportPdfWriter::writePdf, "PDF"}};
+    for (const auto& output : outputs) {
+        if (!parser.isSet(output.option))
+            continue;
+        const QString file = parser.value(output.option);
+        if (auto written = output.write(built->report, built->chart, file); !written) {
             context.err << prefix << written.error().message << '\n';
             return 1;
         }
-        context.out << "Markdown written to " << file << '\n';
-    }
-    if (parser.isSet(options.pdf)) {
-        const QString file = parser.value(options.pdf);
-        if (auto written = ops::widgets::ReportPdfWriter::writePdf(built->report, built->chart, file); !written) {
-            context.err << prefix << written.error().message << '\n';
-            return 1;
-        }
-        context.out << "PDF written to " << file << '\n';
+        context.out << output.what << " written to " << file << '\n';
     }
     return 0;
 }
