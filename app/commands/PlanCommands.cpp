@@ -234,8 +234,9 @@ int runPlanWeekReportCommand(const CommandContext& context)
     if (auto exit = parseCommandLine(parser, QStringLiteral("plan week-report"), context))
         return *exit;
     return writeReport(context, QStringLiteral("plan week-report"), parser, options, [](HeadlessSession& session, qint64 project) {
+        PoolMetricSource poolSource(session.pool());
         return session.pool().withClient(QStringLiteral("GET /reports/week"), [&](Connection& connection) {
-            return PlanReports::week(connection, project, QDateTime::currentDateTimeUtc());
+            return PlanReports::week(connection, project, QDateTime::currentDateTimeUtc(), &poolSource);
         }, CallOptions::idempotentUnit());
     });
 }

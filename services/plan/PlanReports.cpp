@@ -32,11 +32,21 @@ Result<ReportWithChart> PlanReports::checkpoint(Connection& connection, qint64 p
     return withChart(connection, project, CheckpointReport::build(status, *signoffs), std::chrono::hours(24));
 }
 
-Result<ReportWithChart> PlanReports::week(Connection& connection, qint64 project, const QDateTime& now)
+Result<ReportWithChart> PlanReports::week(Connection& connection, qint64 project, const QDateTime& now, MetricSource* fallback)
 {
     auto report = WeekReport::build(connection, project, now);
     if (!report)
         return report.error();
+    // The criteria table of the checkpoint ahead, measured now, after the sign-offs.
+    auto gate = CheckpointService::nextGate(connection, project);
+    if (!gate)
+        return gate.error();
+    if (gate->has_value()) {
+        const CheckpointStatus status = CheckpointService::evaluateLive(connection, project, **gate, fallback);
+        ReportSection criteria = CheckpointReport::build(status, {}).sections.first();
+        criteria.heading = QStringLiteral("Next checkpoint: %1").arg((*gate)->title);
+        report->sections.insert(3, criteria);
+    }
     return withChart(connection, project, *report, std::chrono::hours(24 * 7));
 }
 

@@ -24,8 +24,9 @@ public:
     // one; or the gate titled `titled`), criteria measured now; chart: its metric, last 24 h.
     static Result<ReportWithChart> checkpoint(Connection& connection, qint64 project, MetricSource* fallback,
                                               const QString& titled = {});
-    // The week report (WeekReport); chart: success rate, last 7 days.
-    static Result<ReportWithChart> week(Connection& connection, qint64 project, const QDateTime& now);
+    // The week report (WeekReport) with the next checkpoint's criteria measured now (`fallback`
+    // as for checkpoint()); chart: success rate, last 7 days.
+    static Result<ReportWithChart> week(Connection& connection, qint64 project, const QDateTime& now, MetricSource* fallback);
 };
 
 } // namespace ops::services::plan

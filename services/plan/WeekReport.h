@@ -3,7 +3,8 @@
 
 // WeekReport: the current plan's report for the week: readiness and its trend, each day's (or
 // phase's) tasks done, every Go/No-Go checkpoint with its latest sign-off, the open blockers, and
-// the success rate of the last 7 days for the chart. Markdown through Report::toMarkdown, PDF
+// the success rate of the last 7 days for the chart (PlanReports::week adds the next
+// checkpoint's criteria table, measured). Markdown through Report::toMarkdown, PDF
 // through widgets/standup's ReportPdfWriter. Blocking: run inside a pool unit of work.
 
 #include "common/Result.h"

@@ -535,9 +535,9 @@ void StandupPanel::exportReport(const QString& file, bool week)
         auto project = projectIdBySlug(connection, slug);
         if (!project)
             return project.error();
-        if (week)
-            return PlanReports::week(connection, *project, QDateTime::currentDateTimeUtc());
         PoolMetricSource poolSource(*pool);
+        if (week)
+            return PlanReports::week(connection, *project, QDateTime::currentDateTimeUtc(), &poolSource);
         return PlanReports::checkpoint(connection, *project, &poolSource);
     }, CallOptions::idempotentUnit()).then(this, [this, file](Result<ReportWithChart> built) {
         if (!built) {

@@ -189,6 +189,7 @@ TEST_F(PlanCommandsTest, ReportCommandsWriteMarkdownWithTheSignoffAndAPdf)
     EXPECT_TRUE(week.output.contains("# Week report: ")) << week.output.toStdString();
     EXPECT_TRUE(week.output.contains("| Day 1 EOD Checkpoint | no_go | postgres |")) << week.output.toStdString();
     EXPECT_TRUE(week.output.contains("| 2-3 | Connection Pool Implementation |")) << week.output.toStdString();
+    EXPECT_TRUE(week.output.contains("## Next checkpoint: Day 1 EOD Checkpoint\n\n| Criterion | Binding | State | Value |")) << week.output.toStdString();
 
     // A directory that does not exist: a clear error, exit 1.
     const ProcessResult bad = console({QStringLiteral("plan"), QStringLiteral("week-report"), QStringLiteral("--project"), QStringLiteral("gate"),
