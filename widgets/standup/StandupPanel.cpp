@@ -374,7 +374,10 @@ void StandupPanel::showPeople(const QList<StandupEntry>& entries, const QStringL
             item->setText(1, entry.yesterday);
             item->setText(2, entry.today);
             item->setText(3, entry.blockers);
-            item->setToolTip(0, tr("saved by %1 at %2").arg(entry.updatedBy, entry.updatedAt.toLocalTime().toString()));
+            // Tooltips guess rich text: wrap the escaped text so a name is never read as markup.
+            item->setToolTip(0, QStringLiteral("<p>%1</p>").arg(tr("saved by %1 at %2")
+                                                                .arg(entry.updatedBy, entry.updatedAt.toLocalTime().toString())
+                                                                .toHtmlEscaped()));
         }
     }
 }

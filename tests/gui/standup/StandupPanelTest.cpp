@@ -170,6 +170,7 @@ TEST_F(StandupPanelTest, EntriesReachAnotherConsoleLiveAndBlockersShowTheirClock
 {
     StandupPanel mine(*m_pool, m_options, QStringLiteral("demo"));
     StandupPanel theirs(*m_pool, m_options, QStringLiteral("demo"));
+    EXPECT_EQ(mine.dateEdit()->date(), QDate::currentDate());  // today by default
     for (StandupPanel* panel : {&mine, &theirs})
         panel->dateEdit()->setDate(QDate(2025, 1, 21));
     // The plan's team are the rows to fill in.
