@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "sandbox/ViolationQuery.h"
 
+#include <QStringList>
+
 namespace ops::services::sandbox {
 
 namespace {
@@ -18,13 +20,19 @@ const char* const kFilter =
 
 SqlValue optionalText(const QString& text) { return text.isEmpty() ? SqlValue() : SqlValue(text); }
 
-SqlParams filterParams(qint64 projectId, const ViolationFilter& filter)
+} // namespace
+
+const char* ViolationQuery::filterClause() { return kFilter; }
+
+SqlParams ViolationQuery::filterParams(qint64 projectId, const ViolationFilter& filter)
 {
     return {projectId, optionalText(filter.kind), optionalText(filter.severity), optionalText(filter.status),
             optionalText(filter.decision), filter.from.isValid() ? SqlValue(filter.from) : SqlValue(),
             filter.to.isValid() ? SqlValue(filter.to) : SqlValue(),
             filter.text.isEmpty() ? SqlValue() : SqlValue(ViolationQuery::likePattern(filter.text))};
 }
+
+namespace {
 
 std::vector<ViolationRow> rowsOf(const QueryResult& result)
 {
@@ -52,6 +60,25 @@ std::vector<ViolationRow> rowsOf(const QueryResult& result)
     return rows;
 }
 } // namespace
+
+ViolationEvent toEvent(const ViolationRow& row)
+{
+    ViolationEvent event;
+    event.occurredAt = row.occurredAt;
+    event.machine = row.machine;
+    event.agent = row.agent;
+    event.session = row.session;
+    kindFromName(row.kind, &event.kind);
+    event.operation = row.operation;
+    event.target = row.target;
+    event.targetUntrusted = row.targetUntrusted;
+    event.rule = row.rule;
+    decisionFromName(row.decision, &event.decision);
+    severityFromName(row.severity, &event.severity);
+    event.sourceFormat = row.sourceFormat;
+    event.raw = row.raw;
+    return event;
+}
 
 QString ViolationQuery::likePattern(const QString& text)
 {
@@ -91,6 +118,31 @@ Result<std::vector<ViolationRow>> ViolationQuery::newer(Connection& connection, 
     if (!result)
         return result.error();
     return rowsOf(result.value());
+}
+
+Result<std::vector<ViolationRow>> ViolationQuery::byIds(Connection& connection, qint64 projectId,
+                                                        const std::vector<qint64>& ids)
+{
+    QStringList list;
+    list.reserve(qsizetype(ids.size()));
+    for (qint64 id : ids)
+        list << QString::number(id);
+    auto result = connection.exec(QStringLiteral("SELECT %1 FROM ops.sandbox_violations WHERE project_id = $1"
+                                                 " AND id = ANY ($2::bigint[]) ORDER BY occurred_at DESC, id DESC")
+                                      .arg(QLatin1String(kColumns)),
+                                  {projectId, QString(QLatin1Char('{') + list.join(QLatin1Char(',')) + QLatin1Char('}'))});
+    if (!result)
+        return result.error();
+    return rowsOf(result.value());
+}
+
+Result<qint64> ViolationQuery::maxId(Connection& connection, qint64 projectId)
+{
+    auto result = connection.exec(QStringLiteral("SELECT coalesce(max(id), 0) FROM ops.sandbox_violations WHERE project_id = $1"),
+                                  {projectId});
+    if (!result)
+        return result.error();
+    return result->toInt64(0, 0);
 }
 
 } // namespace ops::services::sandbox
