@@ -47,6 +47,12 @@ qint64 ViolationTableModel::idAt(int row) const
     return page < 0 ? 0 : m_pages[std::size_t(page)].ids[std::size_t(row - m_firstRow[std::size_t(page)])];
 }
 
+bool ViolationTableModel::isResident(int row) const
+{
+    const int page = pageOf(row);
+    return page >= 0 && !m_pages[std::size_t(page)].rows.empty();
+}
+
 const ViolationRow* ViolationTableModel::rowAt(int row) const
 {
     const int index = pageOf(row);
@@ -120,8 +126,21 @@ ViolationTableModel::Page* ViolationTableModel::pageBySerial(quint64 serial)
     return nullptr;
 }
 
+bool ViolationTableModel::deferWhileChanging(std::function<void()> apply)
+{
+    // A continuation attached to a future that has already finished runs at once, so an answer can
+    // arrive inside another change's signals (a view or tester reacting to rowsInserted starts a
+    // fetch). Changes never nest: this one waits for the next event-loop turn.
+    if (!m_changing)
+        return false;
+    QMetaObject::invokeMethod(this, std::move(apply), Qt::QueuedConnection);
+    return true;
+}
+
 void ViolationTableModel::addPage(std::vector<ViolationRow> rows, bool onTop)
 {
+    if (deferWhileChanging([this, rows, onTop]() mutable { addPage(std::move(rows), onTop); }))
+        return;
     const int count = int(rows.size());
     Page page;
     page.serial = m_nextSerial++;
@@ -131,11 +150,13 @@ void ViolationTableModel::addPage(std::vector<ViolationRow> rows, bool onTop)
         page.ids.push_back(row.id);
     page.rows = std::move(rows);
     const int first = onTop ? 0 : m_rowCount;
+    m_changing = true;
     beginInsertRows({}, first, first + count - 1);
     m_pages.insert(onTop ? m_pages.begin() : m_pages.end(), std::move(page));
     ++m_residentPages;
     recomputeFirstRows();
     endInsertRows();
+    m_changing = false;
     evictIfNeeded(m_nextSerial - 1);
 }
 
@@ -223,35 +244,42 @@ void ViolationTableModel::reload(quint64 serial)
     m_pool->withClientAsync(QStringLiteral("GET /sandbox/violations/page"), [=](Connection& connection) {
         return ViolationQuery::byIds(connection, project, ids);
     }, CallOptions::idempotentUnit()).then(this, [this, generation, serial](Result<std::vector<ViolationRow>> rows) {
-        if (generation != m_generation)
-            return;
-        Page* page = pageBySerial(serial);
-        if (!page)
-            return;
-        page->reloading = false;
-        if (!rows) {
-            emit loadFailed(rows.error().toString());
-            return;
-        }
-        // Same ids in the same order; a row that is no longer visible keeps its place, empty.
-        QHash<qint64, ViolationRow*> byId;
-        for (ViolationRow& row : rows.value())
-            byId.insert(row.id, &row);
-        page->rows.resize(page->ids.size());
-        for (std::size_t i = 0; i < page->ids.size(); ++i) {
-            if (ViolationRow* row = byId.value(page->ids[i]))
-                page->rows[i] = std::move(*row);
-            else
-                page->rows[i].id = page->ids[i];
-        }
-        page->lastUsed = ++m_useClock;
-        ++m_residentPages;
-        const int index = int(page - m_pages.data());
-        const int first = m_firstRow[std::size_t(index)];
-        const int last = first + int(page->ids.size()) - 1;
-        evictIfNeeded(serial);
-        emit dataChanged(this->index(first, 0), this->index(last, ColumnCount - 1));
+        applyReload(generation, serial, std::move(rows));
     });
+}
+
+void ViolationTableModel::applyReload(quint64 generation, quint64 serial, Result<std::vector<ViolationRow>> rows)
+{
+    if (deferWhileChanging([this, generation, serial, rows]() mutable { applyReload(generation, serial, std::move(rows)); }))
+        return;
+    if (generation != m_generation)
+        return;
+    Page* page = pageBySerial(serial);
+    if (!page)
+        return;
+    page->reloading = false;
+    if (!rows) {
+        emit loadFailed(rows.error().toString());
+        return;
+    }
+    // Same ids in the same order; a row that is no longer visible keeps its place, empty.
+    QHash<qint64, ViolationRow*> byId;
+    for (ViolationRow& row : rows.value())
+        byId.insert(row.id, &row);
+    page->rows.resize(page->ids.size());
+    for (std::size_t i = 0; i < page->ids.size(); ++i) {
+        if (ViolationRow* row = byId.value(page->ids[i]))
+            page->rows[i] = std::move(*row);
+        else
+            page->rows[i].id = page->ids[i];
+    }
+    page->lastUsed = ++m_useClock;
+    ++m_residentPages;
+    const int index = int(page - m_pages.data());
+    const int first = m_firstRow[std::size_t(index)];
+    const int last = first + int(page->ids.size()) - 1;
+    evictIfNeeded(serial);
+    emit dataChanged(this->index(first, 0), this->index(last, ColumnCount - 1));
 }
 
 void ViolationTableModel::fetchNewer()
@@ -305,6 +333,9 @@ void ViolationTableModel::fetchNewer()
 
 void ViolationTableModel::setFilter(const ViolationFilter& filter)
 {
+    if (deferWhileChanging([this, filter] { setFilter(filter); }))
+        return;
+    m_changing = true;
     beginResetModel();
     m_filter = filter;
     ++m_generation;
@@ -322,6 +353,7 @@ void ViolationTableModel::setFilter(const ViolationFilter& filter)
     m_newerAgain = false;
     m_exhausted = false;
     endResetModel();
+    m_changing = false;
     fetchMore({});
 }
 

@@ -19,6 +19,7 @@
 #include <QAbstractTableModel>
 #include <QSet>
 
+#include <functional>
 #include <vector>
 
 namespace ops::widgets {
@@ -45,6 +46,7 @@ public:
     // The row's data, or nullptr when out of range or evicted (then it is being loaded again).
     const ops::services::sandbox::ViolationRow* rowAt(int row) const;
     qint64 idAt(int row) const;  // always known (0: out of range)
+    bool isResident(int row) const;  // its page holds its text now (does not count as a use)
     int residentPages() const { return m_residentPages; }
     bool isLoading() const { return m_loading; }
 
@@ -63,7 +65,9 @@ private:
     };
     int pageOf(int row) const;
     void addPage(std::vector<ops::services::sandbox::ViolationRow> rows, bool onTop);
+    bool deferWhileChanging(std::function<void()> apply);
     void reload(quint64 serial);
+    void applyReload(quint64 generation, quint64 serial, ops::services::Result<std::vector<ops::services::sandbox::ViolationRow>> rows);
     void evictIfNeeded(quint64 keepSerial);
     void recomputeFirstRows();
     Page* pageBySerial(quint64 serial);
@@ -86,6 +90,7 @@ private:
     bool m_loadingNewer = false;
     bool m_newerAgain = false;
     bool m_exhausted = false;
+    bool m_changing = false;  // inside begin/endInsertRows (and the signals they emit)
 };
 
 } // namespace ops::widgets
