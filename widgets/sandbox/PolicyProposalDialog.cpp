@@ -12,6 +12,7 @@
 #include <QPushButton>
 #include <QSaveFile>
 #include <QVBoxLayout>
+#include <QtConcurrent/QtConcurrentRun>
 
 namespace ops::widgets {
 
@@ -52,8 +53,11 @@ PolicyProposalDialog::PolicyProposalDialog(PolicyChange change, QString loadedSe
         const QString path = QFileDialog::getSaveFileName(this, tr("Save proposed settings"), suggested);
         if (path.isEmpty())
             return;
-        const QString error = saveTo(path);
-        m_message->setText(error.isEmpty() ? tr("Proposed settings saved to %1").arg(path) : error);
+        m_message->setText(tr("Saving..."));
+        QtConcurrent::run(&PolicyProposalDialog::saveProposal, m_change, m_loadedPath, path)
+            .then(this, [this, path](const QString& error) {
+                m_message->setText(error.isEmpty() ? tr("Proposed settings saved to %1").arg(path) : error);
+            });
     });
 }
 
@@ -62,13 +66,13 @@ QString PolicyProposalDialog::diffText() const
     return m_diff->toPlainText();
 }
 
-QString PolicyProposalDialog::saveTo(const QString& path) const
+QString PolicyProposalDialog::saveProposal(const PolicyChange& change, const QString& loadedPath, const QString& path)
 {
-    if (!m_loadedPath.isEmpty() && QFileInfo(path).absoluteFilePath() == QFileInfo(m_loadedPath).absoluteFilePath())
+    const QString target = QFileInfo(path).canonicalFilePath();  // resolves "..", symlinks; empty: a new file
+    if (!loadedPath.isEmpty() && !target.isEmpty() && target == QFileInfo(loadedPath).canonicalFilePath())
         return tr("Refused: that is the loaded settings file. Save the proposal under a new name and review it.");
-    // A few kilobytes to a local file the user just chose: written at once.
     QSaveFile file(path);
-    if (!file.open(QIODevice::WriteOnly) || file.write(m_change.proposedSettings) != m_change.proposedSettings.size()
+    if (!file.open(QIODevice::WriteOnly) || file.write(change.proposedSettings) != change.proposedSettings.size()
         || !file.commit())
         return tr("Cannot write %1: %2").arg(path, file.errorString());
     return {};

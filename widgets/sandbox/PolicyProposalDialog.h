@@ -23,8 +23,10 @@ public:
                          QWidget* parent = nullptr);
 
     QString diffText() const;
-    // Writes the proposed settings to `path` (not the loaded file). Returns an error text, empty on success.
-    QString saveTo(const QString& path) const;
+    // Writes `change`'s proposed settings to `path`, never over `loadedPath`. Returns an error
+    // text, empty on success. Blocking file I/O: the dialog runs it on a worker thread.
+    static QString saveProposal(const ops::services::sandbox::PolicyChange& change, const QString& loadedPath,
+                                const QString& path);
 
 private:
     ops::services::sandbox::PolicyChange m_change;

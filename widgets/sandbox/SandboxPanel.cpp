@@ -312,7 +312,9 @@ std::optional<PolicyChange> SandboxPanel::proposalForCurrentRow() const
 
 void SandboxPanel::exportCsv(const QString& path)
 {
-    if (!m_model || m_export.isRunning()) {
+    if (!m_model)
+        return;
+    if (m_export.isRunning()) {
         m_message->setText(tr("An export is already running."));
         return;
     }

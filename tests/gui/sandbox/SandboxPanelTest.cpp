@@ -314,13 +314,16 @@ TEST_F(SandboxGuiTest, DetailPaneNamesTheRuleFromTheSettingsAndAllowIsAProposedD
         QFile file(QStringLiteral(OPS_TEST_DATA "/sandbox/settings.json"));
         return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
     }();
-    EXPECT_TRUE(dialog.saveTo(QStringLiteral(OPS_TEST_DATA "/sandbox/../sandbox/settings.json")).startsWith(QStringLiteral("Refused")));
+    EXPECT_TRUE(PolicyProposalDialog::saveProposal(change.value(), QStringLiteral(OPS_TEST_DATA "/sandbox/settings.json"),
+                                                   QStringLiteral(OPS_TEST_DATA "/sandbox/../sandbox/settings.json"))
+                    .startsWith(QStringLiteral("Refused")));
     QFile original(QStringLiteral(OPS_TEST_DATA "/sandbox/settings.json"));
     ASSERT_TRUE(original.open(QIODevice::ReadOnly));
     EXPECT_EQ(original.readAll(), before);
     QTemporaryDir directory;
     const QString proposed = directory.filePath(QStringLiteral("settings.proposed.json"));
-    EXPECT_TRUE(dialog.saveTo(proposed).isEmpty());
+    EXPECT_TRUE(PolicyProposalDialog::saveProposal(change.value(), QStringLiteral(OPS_TEST_DATA "/sandbox/settings.json"), proposed)
+                    .isEmpty());
     auto reloaded = SandboxPolicy::load(proposed, QDir::homePath(), QDir::currentPath());
     ASSERT_TRUE(reloaded.ok());
     EXPECT_TRUE(reloaded->proposeAllowDomain(QStringLiteral("evil.example.com")).isEmpty());  // now allowed

@@ -241,3 +241,33 @@ TEST_F(SandboxViewsTest, FollowedFileIsIngestedLiveAndResumedExactlyOnceAfterARe
     EXPECT_EQ(violationRows(), 100);
     EXPECT_EQ(scalar(QStringLiteral("SELECT count(DISTINCT target) FROM ops.sandbox_violations")), QStringLiteral("100"));
 }
+
+TEST_F(SandboxViewsTest, AMemberOfAnotherProjectGetsNothingFromChartsChecksOrPages)
+{
+    ASSERT_TRUE(ViolationStore::insertEvents(*m_admin, m_project, {
+        makeEvent(ViolationKind::Secret, QStringLiteral("/home/dev/app/.env.local"), kBase.addSecs(10)),
+        makeEvent(ViolationKind::Network, QStringLiteral("example.org:443"), kBase.addSecs(20)),
+    }).ok());
+    const qint64 other = createProject(QStringLiteral("other"));
+    auto outsider = loginAs(QStringLiteral("ops_operator"), other);
+    ASSERT_TRUE(outsider);
+    // Asking for the demo project by its id: row-level security hides every row.
+    auto stats = ViolationStats::load(*outsider, m_project, {});
+    ASSERT_TRUE(stats.ok()) << stats.error().toString().toStdString();
+    EXPECT_TRUE(stats->perHour.empty());
+    EXPECT_TRUE(stats->topTargets.empty());
+    auto items = IsolationCheck::run(*outsider, m_project, QStringLiteral("/home/dev/app"), {});
+    ASSERT_TRUE(items.ok());
+    EXPECT_FALSE(items->at(0).passed);
+    EXPECT_FALSE(items->at(1).passed);
+    auto page = ViolationQuery::page(*outsider, m_project, {}, std::nullopt, 100);
+    ASSERT_TRUE(page.ok());
+    EXPECT_TRUE(page->empty());
+    auto again = ViolationQuery::byIds(*outsider, m_project, {1, 2});
+    ASSERT_TRUE(again.ok());
+    EXPECT_TRUE(again->empty());
+    EXPECT_EQ(ViolationQuery::maxId(*outsider, m_project).value(), 0);
+    // The same calls as the admin do see them (the test above would pass on an empty table too).
+    EXPECT_EQ(ViolationQuery::page(*m_admin, m_project, {}, std::nullopt, 100)->size(), 2u);
+    EXPECT_TRUE(IsolationCheck::run(*m_admin, m_project, QStringLiteral("/home/dev/app"), {})->at(0).passed);
+}
