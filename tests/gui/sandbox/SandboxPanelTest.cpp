@@ -407,3 +407,35 @@ TEST_F(SandboxGuiTest, NewBadgeCountsRowsThatArriveWhileTheTabIsNotShown)
     EXPECT_EQ(panel.newSinceViewed(), 0);
     EXPECT_EQ(badge.last().at(0).toInt(), 0);
 }
+
+TEST_F(SandboxGuiTest, EveryRowShownExactlyOnceWhileRowsArriveDuringPaging)
+{
+    insert(events(1000, 100));
+    SandboxPanel& panel = openPanel();
+    ViolationTableModel* model = panel.model();
+    ASSERT_TRUE(QTest::qWaitFor([&] { return model->rowCount() > 0; }, 10000));
+    // Between pages, other writers add rows: some newer than everything (they come on top by
+    // NOTIFY), some older than everything (a page reaches them too): each must be shown once.
+    int added = 0;
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    while (model->canFetchMore({}) || model->isLoading()) {
+        if (!model->isLoading()) {
+            insert({event(ViolationKind::Network, QStringLiteral("new-%1").arg(added), now.addSecs(added + 1)),
+                    event(ViolationKind::FileRead, QStringLiteral("old-%1").arg(added), now.addDays(-30).addSecs(added))});
+            added += 1;
+            model->fetchMore({});
+        }
+        QTest::qWait(5);
+    }
+    const int total = 1000 + 2 * added;
+    ASSERT_GT(added, 3);
+    ASSERT_TRUE(QTest::qWaitFor([&] { return model->rowCount() >= total; }, 10000)) << model->rowCount() << " of " << total;
+    QTest::qWait(300);  // late notifications change nothing
+    ASSERT_EQ(model->rowCount(), total);
+    std::set<qint64> ids;
+    for (int row = 0; row < model->rowCount(); ++row)
+        ids.insert(model->idAt(row));
+    EXPECT_EQ(int(ids.size()), total);
+    EXPECT_EQ(*ids.begin(), 1);
+    EXPECT_EQ(*ids.rbegin(), total);
+}
