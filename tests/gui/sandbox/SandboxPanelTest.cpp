@@ -439,3 +439,38 @@ TEST_F(SandboxGuiTest, EveryRowShownExactlyOnceWhileRowsArriveDuringPaging)
     EXPECT_EQ(*ids.begin(), 1);
     EXPECT_EQ(*ids.rbegin(), total);
 }
+
+TEST_F(SandboxGuiTest, FollowedFileFlowsIntoTheTableAndIsResumedByTheNextPanel)
+{
+    QTemporaryDir directory;
+    const QString path = directory.filePath(QStringLiteral("agent.jsonl"));
+    auto append = [&](int from, int count) {
+        QFile file(path);
+        ASSERT_TRUE(file.open(QIODevice::WriteOnly | QIODevice::Append));
+        for (int i = from; i < from + count; ++i)
+            file.write(QStringLiteral("{\"kind\":\"network\",\"target\":\"h%1.example.com:443\"}\n").arg(i).toUtf8());
+    };
+    append(0, 5);
+    {
+        SandboxPanel& panel = openPanel(QStringLiteral("ops_operator"));
+        panel.followFile(path);
+        EXPECT_EQ(panel.followedFiles(), QStringList{path});
+        ASSERT_TRUE(QTest::qWaitFor([&] { return panel.model()->rowCount() == 5; }, 10000)) << panel.model()->rowCount();
+        m_panel.reset();  // the console closes
+    }
+    append(5, 3);
+    SandboxPanel panel(m_pool.get(), m_options);  // opens again: follows the same file, from where it stopped
+    panel.show();
+    ASSERT_TRUE(QTest::qWaitFor([&] { return panel.followedFiles() == QStringList{path}; }, 10000));
+    ASSERT_TRUE(QTest::qWaitFor([&] {
+        return m_admin->exec(QStringLiteral("SELECT count(*) FROM ops.sandbox_violations"))->scalar() == QStringLiteral("8");
+    }, 10000));
+    QTest::qWait(1500);  // another poll stores nothing twice
+    EXPECT_EQ(m_admin->exec(QStringLiteral("SELECT count(DISTINCT target) || '/' || count(*) FROM ops.sandbox_violations"))->scalar(),
+              QStringLiteral("8/8"));
+    // Stop following: forgotten for the next start too.
+    for (QPushButton* button : panel.findChildren<QPushButton*>())
+        if (button->text() == QStringLiteral("Stop following"))
+            button->click();
+    EXPECT_TRUE(panel.followedFiles().isEmpty());
+}
