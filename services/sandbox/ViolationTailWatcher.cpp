@@ -18,7 +18,11 @@ ViolationTailWatcher::ViolationTailWatcher(Pool* pool, qint64 projectId, QObject
     connect(&m_timer, &QTimer::timeout, this, &ViolationTailWatcher::pollAll);
 }
 
-ViolationTailWatcher::~ViolationTailWatcher() = default;
+ViolationTailWatcher::~ViolationTailWatcher()
+{
+    for (QFuture<Result<TailStep>>& running : m_running)
+        running.waitForFinished();
+}
 
 void ViolationTailWatcher::follow(const QString& path)
 {
@@ -47,22 +51,26 @@ QStringList ViolationTailWatcher::followed() const
 
 void ViolationTailWatcher::pollAll()
 {
-    for (auto& [path, file] : m_files) {
-        if (file.busy)
+    m_running.removeIf([](const QFuture<Result<TailStep>>& running) { return running.isFinished(); });
+    // Over a copy of the paths: a poll that is already done reports at once, and a slot may unfollow.
+    for (const QString& path : followed()) {
+        auto found = m_files.find(path);
+        if (found == m_files.end() || found->second.busy)
             continue;
-        file.busy = true;
-        std::shared_ptr<ViolationTailer> tailer = file.tailer;
-        QtConcurrent::run([tailer] { return tailer->poll(); })
-            .then(this, [this, path = path, tailer](Result<TailStep> step) {
-                auto it = m_files.find(path);
-                if (it == m_files.end() || it->second.tailer != tailer)
-                    return;  // unfollowed meanwhile
-                it->second.busy = false;
-                if (step)
-                    emit polled(path, step.value());
-                else
-                    emit failed(path, step.error().toString());
-            });
+        found->second.busy = true;
+        std::shared_ptr<ViolationTailer> tailer = found->second.tailer;
+        QFuture<Result<TailStep>> running = QtConcurrent::run([tailer] { return tailer->poll(); });
+        m_running.append(running);
+        running.then(this, [this, path, tailer](Result<TailStep> step) {
+            auto it = m_files.find(path);
+            if (it == m_files.end() || it->second.tailer != tailer)
+                return;  // unfollowed meanwhile
+            it->second.busy = false;
+            if (step)
+                emit polled(path, step.value());
+            else
+                emit failed(path, step.error().toString());
+        });
     }
 }
 

@@ -10,6 +10,8 @@
 #include "db/Pool.h"
 #include "sandbox/ViolationTailer.h"
 
+#include <QFuture>
+#include <QList>
 #include <QObject>
 #include <QStringList>
 #include <QTimer>
@@ -24,7 +26,7 @@ class ViolationTailWatcher final : public QObject {
 public:
     ViolationTailWatcher(Pool* pool, qint64 projectId, QObject* parent = nullptr,
                          std::chrono::milliseconds interval = std::chrono::seconds(1));
-    ~ViolationTailWatcher() override;
+    ~ViolationTailWatcher() override;  // waits for running polls (each is bounded)
 
     void follow(const QString& path);  // no effect when already followed
     void unfollow(const QString& path);
@@ -45,6 +47,9 @@ private:
     qint64 m_projectId;
     QTimer m_timer;
     std::map<QString, Followed> m_files;
+    // Polls still running (also of files unfollowed meanwhile): the destructor waits for them, as
+    // they use the pool, which may be gone right after this watcher.
+    QList<QFuture<Result<TailStep>>> m_running;
 };
 
 } // namespace ops::services::sandbox

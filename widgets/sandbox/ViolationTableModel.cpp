@@ -209,6 +209,8 @@ void ViolationTableModel::fetchMore(const QModelIndex& parent)
         if (first) {
             m_frontier = answer->maxId;
             m_newestId = answer->maxId;
+            if (m_newerAgain)  // a notification came while the first page was on its way
+                QMetaObject::invokeMethod(this, &ViolationTableModel::fetchNewer, Qt::QueuedConnection);
         }
         std::vector<ViolationRow>& rows = answer->rows;
         if (int(rows.size()) < PageSize)
@@ -291,7 +293,10 @@ void ViolationTableModel::fetchNewer()
         return;
     }
     if (m_frontier < 0) {
-        fetchMore({});  // the first page is still to come: it will hold the new rows
+        // No frontier yet: the first page is to come. It may have been read before these rows
+        // were committed, so ask again once it is there.
+        m_newerAgain = true;
+        fetchMore({});
         return;
     }
     m_loadingNewer = true;

@@ -24,6 +24,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
+#include <QSettings>
 #include <QSignalSpy>
 #include <QTableView>
 #include <QTemporaryDir>
@@ -442,6 +443,11 @@ TEST_F(SandboxGuiTest, EveryRowShownExactlyOnceWhileRowsArriveDuringPaging)
 
 TEST_F(SandboxGuiTest, FollowedFileFlowsIntoTheTableAndIsResumedByTheNextPanel)
 {
+    // The followed files are remembered in the (test) settings: start and end without any.
+    struct ForgetFollowed {
+        ForgetFollowed() { QSettings().remove(QStringLiteral("sandbox/followed")); }
+        ~ForgetFollowed() { QSettings().remove(QStringLiteral("sandbox/followed")); }
+    } forget;
     QTemporaryDir directory;
     const QString path = directory.filePath(QStringLiteral("agent.jsonl"));
     auto append = [&](int from, int count) {
@@ -473,4 +479,5 @@ TEST_F(SandboxGuiTest, FollowedFileFlowsIntoTheTableAndIsResumedByTheNextPanel)
         if (button->text() == QStringLiteral("Stop following"))
             button->click();
     EXPECT_TRUE(panel.followedFiles().isEmpty());
+    EXPECT_TRUE(QSettings().value(QStringLiteral("sandbox/followed/demo")).toStringList().isEmpty());
 }
