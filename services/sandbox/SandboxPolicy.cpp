@@ -7,6 +7,7 @@
 #include <QJsonDocument>
 #include <QRegularExpression>
 
+#include <functional>
 #include <vector>
 
 namespace ops::services::sandbox {
@@ -27,16 +28,15 @@ Result<QStringList> stringList(const QJsonObject& object, const char* key, const
     }
     return list;
 }
+} // namespace
 
-// "host:port" or "[v6]:port" -> host
-QString hostOf(const QString& target)
+QString SandboxPolicy::hostOf(const QString& target)
 {
     if (target.startsWith(QLatin1Char('[')))
         return target.mid(1, target.indexOf(QLatin1Char(']')) - 1);
     const int colon = target.lastIndexOf(QLatin1Char(':'));
     return colon > 0 ? target.left(colon) : target;
 }
-} // namespace
 
 Result<SandboxPolicy> SandboxPolicy::fromJson(const QByteArray& json, QString homeDirectory, QString projectDirectory)
 {
@@ -199,24 +199,75 @@ PolicyVerdict SandboxPolicy::explain(const ViolationEvent& event) const
 
 QString SandboxPolicy::proposeAllowDomain(const QString& domain) const
 {
-    if (firstDomainMatch(m_deniedDomains, domain).isEmpty() && !firstDomainMatch(m_allowedDomains, domain).isEmpty())
-        return {};
-    QJsonObject after = m_document;
-    QJsonObject network = after.value(QLatin1String("network")).toObject();
-    QJsonArray allowed = network.value(QLatin1String("allowedDomains")).toArray();
-    if (firstDomainMatch(m_allowedDomains, domain).isEmpty())
-        allowed.append(domain);
-    QJsonArray denied;
-    for (const QJsonValue& value : network.value(QLatin1String("deniedDomains")).toArray())
-        if (!domainMatches(value.toString(), domain))
-            denied.append(value);
-    network.insert(QLatin1String("allowedDomains"), allowed);
-    if (network.contains(QLatin1String("deniedDomains")))
-        network.insert(QLatin1String("deniedDomains"), denied);
-    after.insert(QLatin1String("network"), network);
-    return unifiedDiff(QString::fromUtf8(QJsonDocument(m_document).toJson(QJsonDocument::Indented)),
-                       QString::fromUtf8(QJsonDocument(after).toJson(QJsonDocument::Indented)),
-                       QStringLiteral("settings.json"));
+    ViolationEvent event;
+    event.kind = ViolationKind::Network;
+    event.target = domain;
+    return proposeAllow(event).diff;
+}
+
+PolicyChange SandboxPolicy::changeTo(const QJsonObject& after, const QString& summary) const
+{
+    PolicyChange change;
+    change.proposedSettings = QJsonDocument(after).toJson(QJsonDocument::Indented);
+    change.diff = unifiedDiff(QString::fromUtf8(QJsonDocument(m_document).toJson(QJsonDocument::Indented)),
+                              QString::fromUtf8(change.proposedSettings), QStringLiteral("settings.json"));
+    change.summary = change.diff.isEmpty() ? QStringLiteral("Already allowed: nothing to change.") : summary;
+    return change;
+}
+
+PolicyChange SandboxPolicy::proposeAllow(const ViolationEvent& event) const
+{
+    // Edits one list of one section: `add` appended when no entry covers it yet, entries that
+    // `remove` matches dropped.
+    auto edit = [this](const char* section, const char* addTo, const QString& add, const char* removeFrom,
+                       const std::function<bool(const QString&)>& remove) {
+        QJsonObject after = m_document;
+        QJsonObject part = after.value(QLatin1String(section)).toObject();
+        if (addTo) {
+            QJsonArray list = part.value(QLatin1String(addTo)).toArray();
+            bool covered = false;
+            for (const QJsonValue& value : list)
+                covered = covered || (QLatin1String(section) == QLatin1String("network")
+                                          ? domainMatches(value.toString(), add) : pathMatches(value.toString(), add));
+            if (!covered)
+                list.append(add);
+            part.insert(QLatin1String(addTo), list);
+        }
+        if (part.contains(QLatin1String(removeFrom))) {
+            QJsonArray kept;
+            for (const QJsonValue& value : part.value(QLatin1String(removeFrom)).toArray())
+                if (!remove(value.toString()))
+                    kept.append(value);
+            part.insert(QLatin1String(removeFrom), kept);
+        }
+        after.insert(QLatin1String(section), part);
+        return after;
+    };
+    switch (event.kind) {
+    case ViolationKind::Network: {
+        const QString host = hostOf(event.target).toLower();
+        return changeTo(edit("network", "allowedDomains", host, "deniedDomains",
+                             [&](const QString& pattern) { return domainMatches(pattern, host); }),
+                        QStringLiteral("Allow the domain %1: add it to network.allowedDomains and drop the "
+                                       "deniedDomains entries that match it.").arg(host));
+    }
+    case ViolationKind::FileWrite:
+        return changeTo(edit("filesystem", "allowWrite", event.target, "denyWrite",
+                             [&](const QString& pattern) { return pathMatches(pattern, event.target); }),
+                        QStringLiteral("Allow writing %1: add it to filesystem.allowWrite and drop the denyWrite "
+                                       "entries that match it.").arg(event.target));
+    case ViolationKind::FileRead:
+    case ViolationKind::Secret:
+        return changeTo(edit("filesystem", nullptr, {}, "denyRead",
+                             [&](const QString& pattern) { return pathMatches(pattern, event.target); }),
+                        QStringLiteral("Allow reading %1: an explicit deny wins, so the filesystem.denyRead entries "
+                                       "that match it are dropped (this also allows every other path they covered).")
+                            .arg(event.target));
+    case ViolationKind::Process:
+    case ViolationKind::Other:
+        break;
+    }
+    return PolicyChange{QStringLiteral("The settings file has no entry for this kind of event: nothing to propose."), {}, {}};
 }
 
 QString unifiedDiff(const QString& before, const QString& after, const QString& name)

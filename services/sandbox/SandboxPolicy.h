@@ -31,6 +31,13 @@ struct PolicyVerdict {
     QString ignoredBy;     // e.g. "ignoreViolations[\"*\"]: /usr/bin"
 };
 
+// A proposed edit of the settings file, for the user to review: never applied by the console.
+struct PolicyChange {
+    QString summary;            // what the change does, in words
+    QString diff;               // unified diff; empty: nothing to change
+    QByteArray proposedSettings;  // the whole proposed file, to save under a NEW name
+};
+
 class SandboxPolicy final {
 public:
     static Result<SandboxPolicy> fromJson(const QByteArray& json, QString homeDirectory, QString projectDirectory);
@@ -40,11 +47,18 @@ public:
     // A unified diff of the settings that would allow `domain` (added to allowedDomains, removed
     // from deniedDomains). Empty when it is already allowed.
     QString proposeAllowDomain(const QString& domain) const;
+    // "Allow this" for any event: network -> allowedDomains (and out of deniedDomains);
+    // file write -> allowWrite (and out of denyWrite); file read / secret -> out of denyRead (an
+    // explicit deny wins, so removing it is the only way). Other kinds: nothing to propose.
+    PolicyChange proposeAllow(const ViolationEvent& event) const;
 
+    // The host of a network target ("host:port", "[v6]:port").
+    static QString hostOf(const QString& target);
     static bool domainMatches(const QString& pattern, const QString& host);
     bool pathMatches(const QString& pattern, const QString& path) const;
 
 private:
+    PolicyChange changeTo(const QJsonObject& after, const QString& summary) const;
     QString firstPathMatch(const QStringList& patterns, const QString& path) const;
     static QString firstDomainMatch(const QStringList& patterns, const QString& host);
 

@@ -100,3 +100,36 @@ TEST(SandboxPolicy, MalformedSettingsAreRefusedWithAMessage)
     EXPECT_TRUE(bad.error().message.contains(QStringLiteral("network.allowedDomains")));
     EXPECT_FALSE(SandboxPolicy::fromJson("not json", QStringLiteral("/h"), QStringLiteral("/p")).ok());
 }
+
+TEST(SandboxPolicy, ProposalsForWritesReadsAndOtherKinds)
+{
+    const SandboxPolicy p = policy();
+    // A write under an explicit denyWrite: "." already allows it, so only the deny entry goes.
+    const PolicyChange write = p.proposeAllow(event(ViolationKind::FileWrite, QStringLiteral("/home/dev/app/.git/hooks/pre-commit")));
+    EXPECT_FALSE(write.diff.contains(QStringLiteral("+            \"/home/dev/app/.git/hooks/pre-commit\""))) << write.diff.toStdString();
+    EXPECT_TRUE(write.diff.contains(QStringLiteral("-            \".git/hooks\""))) << write.diff.toStdString();
+    // A write outside every allowWrite entry: added.
+    const PolicyChange outside = p.proposeAllow(event(ViolationKind::FileWrite, QStringLiteral("/var/cache/app")));
+    EXPECT_TRUE(outside.diff.contains(QStringLiteral("+            \"/var/cache/app\""))) << outside.diff.toStdString();
+    // The proposed file is valid settings that now allow it.
+    auto after = SandboxPolicy::fromJson(write.proposedSettings, QStringLiteral("/home/dev"), QStringLiteral("/home/dev/app"));
+    ASSERT_TRUE(after.ok());
+    EXPECT_EQ(after->explain(event(ViolationKind::FileWrite, QStringLiteral("/home/dev/app/.git/hooks/pre-commit"))).decision,
+              Decision::Allowed);
+
+    // A denied read of a secret: only removing the deny allows it, and the summary says what else that allows.
+    const PolicyChange read = p.proposeAllow(event(ViolationKind::Secret, QStringLiteral("/home/dev/.ssh/id_rsa")));
+    EXPECT_TRUE(read.diff.contains(QStringLiteral("-            \"~/.ssh\""))) << read.diff.toStdString();
+    EXPECT_TRUE(read.summary.contains(QStringLiteral("every other path"))) << read.summary.toStdString();
+
+    // A network target with a port: the host is proposed, not host:port.
+    const PolicyChange net = p.proposeAllow(event(ViolationKind::Network, QStringLiteral("Evil.Example.com:443")));
+    EXPECT_TRUE(net.diff.contains(QStringLiteral("+            \"evil.example.com\""))) << net.diff.toStdString();
+
+    // Nothing in the settings file decides a process event: nothing proposed.
+    const PolicyChange process = p.proposeAllow(event(ViolationKind::Process, QStringLiteral("/usr/bin/nc")));
+    EXPECT_TRUE(process.diff.isEmpty());
+    EXPECT_FALSE(process.summary.isEmpty());
+    // Already allowed: empty diff.
+    EXPECT_TRUE(p.proposeAllow(event(ViolationKind::FileWrite, QStringLiteral("/tmp/x"))).diff.isEmpty());
+}
