@@ -21,11 +21,11 @@ TEST(CommandProviderTest, ArgumentsAreNeverInterpretedByAShell)
     config.rollbackTemplate = {QStringLiteral("/usr/bin/printf"), QStringLiteral("%s|%s"), QStringLiteral("{deployment}"),
                                QStringLiteral("--reason={reason}")};
     CommandDeployProvider provider(config);
-    QByteArray seen;
-    provider.setOutputListener([&](const QByteArray& output) { seen += output; });
+    QString seen;
+    provider.setOutputListener([&](const QString& line) { seen += line; });
     const QString evil = QStringLiteral("x; touch %1 {deployment}").arg(marker);
     ASSERT_TRUE(provider.rollback(QStringLiteral("dpl_1"), evil).ok());
-    EXPECT_EQ(QString::fromUtf8(seen), QStringLiteral("dpl_1|--reason=") + evil);
+    EXPECT_EQ(seen, QStringLiteral("dpl_1|--reason=") + evil);
     EXPECT_FALSE(QFile::exists(marker));
 }
 
