@@ -19,6 +19,10 @@ const std::vector<CommandSpec>& commandTable()
         {QStringLiteral("audit verify"), QStringLiteral("Recompute the audit log's hash chain; report the first broken link"), runAuditVerifyCommand},
         {QStringLiteral("deployments"), QStringLiteral("List an environment's deployments (--env E [--json])"), runDeploymentsCommand},
         {QStringLiteral("rollback"), QStringLiteral("Roll an environment back to its last healthy deployment (--env E [--to ID] [--yes])"), runRollbackCommand},
+        {QStringLiteral("undo"), QStringLiteral("Undo the rollback that pinned an environment (--env E [--yes])"), runUndoCommand},
+        {QStringLiteral("promote"), QStringLiteral("Promote staging's deployment (--from staging --env production [--override-gate R] [--yes])"), runPromoteCommand},
+        {QStringLiteral("lock"), QStringLiteral("Lock an environment against deploys and promotions (--env E --reason R [--until T])"), runLockCommand},
+        {QStringLiteral("unlock"), QStringLiteral("Lift an environment's lock (--env E)"), runUnlockCommand},
     };
     return table;
 }

@@ -155,6 +155,18 @@ BEGIN
 END
 $$;
 
+-- "alice: release freeze (until 2026-11-23 18:00 UTC)" for an environment's lock in force, else ''.
+-- One wording for the tab and the command line; SECURITY INVOKER, so row-level security applies.
+CREATE FUNCTION ops.lock_summary(p_environment bigint) RETURNS text
+LANGUAGE sql STABLE AS $$
+    SELECT coalesce((SELECT l.locked_by || ': ' || l.reason
+                            || coalesce(' (until ' || to_char(l.locked_until AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI') || ' UTC)', '')
+                     FROM ops.environment_locks l
+                     WHERE l.environment_id = p_environment AND (l.locked_until IS NULL OR l.locked_until > now())), '')
+$$;
+
+REVOKE EXECUTE ON FUNCTION ops.lock_summary(bigint) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION ops.lock_summary(bigint) TO ops_viewer;
 REVOKE EXECUTE ON FUNCTION ops.start_rollout(bigint, text, bigint, text, text, text),
     ops.record_platform_migration(bigint, text, timestamptz) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION ops.start_rollout(bigint, text, bigint, text, text, text),

@@ -447,8 +447,7 @@ Result<EnvironmentSnapshot> RolloutService::snapshot(int auditRows)
         s.environment = m_config.environment;
         auto head = c.exec(QStringLiteral(
             "SELECT d.version, d.health, e.pinned, "
-            "  coalesce(l.locked_by || ': ' || l.reason || coalesce(' (until ' "
-            "           || to_char(l.locked_until AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI') || ' UTC)', ''), ''), "
+            "  ops.lock_summary(e.id), "
             "  ops.current_role_level(), "
             "  (SELECT r.kind || ' by ' || r.requested_by || ' to ' || t.version || ' since ' "
             "          || to_char(r.requested_at AT TIME ZONE 'UTC', 'HH24:MI:SS') || ' UTC (' || r.state || ')' "
@@ -460,9 +459,7 @@ Result<EnvironmentSnapshot> RolloutService::snapshot(int auditRows)
             "     AND r.target = e.current_deployment AND e.pinned ORDER BY r.id DESC LIMIT 1), "
             "  e.newest_migration || coalesce(' (applied ' "
             "      || to_char(e.newest_migration_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI') || ' UTC)', '') "
-            "FROM ops.environments e LEFT JOIN ops.deployments d ON d.id = e.current_deployment "
-            "LEFT JOIN ops.environment_locks l ON l.environment_id = e.id "
-            "  AND (l.locked_until IS NULL OR l.locked_until > now()) WHERE e.id = $1"), {*env});
+            "FROM ops.environments e LEFT JOIN ops.deployments d ON d.id = e.current_deployment WHERE e.id = $1"), {*env});
         if (!head)
             return head.error();
         if (head->rowCount() == 1) {

@@ -160,3 +160,49 @@ TEST_P(KilledConsoleTest, ANewConsoleRecoversTheOperation)
 
 INSTANTIATE_TEST_SUITE_P(States, KilledConsoleTest, ::testing::Values(QStringLiteral("running"), QStringLiteral("verifying")),
                          [](const auto& info) { return info.param.toStdString(); });
+
+TEST(DeployProcessTest, LockRefusesPromotionAndUndoButNotRollbackUntilUnlocked)
+{
+    auto database = TestCluster::shared().createDatabase();
+    ASSERT_TRUE(database.ok());
+    DemoPlatform platform;
+    ASSERT_TRUE(platform.start().ok());
+    const QStringList common{QStringLiteral("--dsn"), dsnFor(database.value())};
+    const QStringList provider{QStringLiteral("--provider-url"), platform.baseUrl(), QStringLiteral("--health-url"),
+                               platform.baseUrl()};
+    auto run = [&](const QStringList& command) { return console(common + command + provider); };
+    ASSERT_EQ(run({QStringLiteral("deployments")}).exitCode, 0);
+
+    const ProcessResult noReason = run({QStringLiteral("lock"), QStringLiteral("--env"), QStringLiteral("production")});
+    EXPECT_EQ(noReason.exitCode, 2) << noReason.output.toStdString();
+    const ProcessResult badUntil = run({QStringLiteral("lock"), QStringLiteral("--reason"), QStringLiteral("freeze"),
+                                        QStringLiteral("--until"), QStringLiteral("tomorrowish")});
+    EXPECT_EQ(badUntil.exitCode, 2);
+    EXPECT_TRUE(badUntil.output.contains("not a time")) << badUntil.output.toStdString();
+
+    const ProcessResult locked = run({QStringLiteral("lock"), QStringLiteral("--env"), QStringLiteral("production"),
+                                      QStringLiteral("--reason"), QStringLiteral("release freeze"), QStringLiteral("--until"),
+                                      QStringLiteral("+2h")});
+    ASSERT_EQ(locked.exitCode, 0) << locked.output.toStdString();
+    const ProcessResult listed = run({QStringLiteral("deployments"), QStringLiteral("--json")});
+    EXPECT_TRUE(listed.output.contains(": release freeze (until ")) << listed.output.toStdString();
+
+    const ProcessResult promote = run({QStringLiteral("promote"), QStringLiteral("--from"), QStringLiteral("staging"),
+                                       QStringLiteral("--yes")});
+    EXPECT_EQ(promote.exitCode, 5) << promote.output.toStdString();
+    EXPECT_TRUE(promote.output.contains("production is locked by")) << promote.output.toStdString();
+    const ProcessResult rollback = run({QStringLiteral("rollback"), QStringLiteral("--yes")});
+    EXPECT_EQ(rollback.exitCode, 0) << rollback.output.toStdString();
+    const ProcessResult lockedUndo = run({QStringLiteral("undo"), QStringLiteral("--yes")});
+    EXPECT_EQ(lockedUndo.exitCode, 5) << lockedUndo.output.toStdString();
+    EXPECT_EQ(platform.promoteCalls(), 0);
+
+    ASSERT_EQ(run({QStringLiteral("unlock"), QStringLiteral("--env"), QStringLiteral("production")}).exitCode, 0);
+    const ProcessResult undo = run({QStringLiteral("undo"), QStringLiteral("--yes")});
+    // Undo brings back v4, the bad version: it happens, and verification says so.
+    EXPECT_EQ(undo.exitCode, 4) << undo.output.toStdString();
+    EXPECT_TRUE(undo.output.contains("Undo the rollback of production: promote v4 again (now v3)")) << undo.output.toStdString();
+    EXPECT_EQ(platform.promoteCalls(), 1);
+    EXPECT_EQ(platform.liveVersion(), QStringLiteral("v4"));
+    EXPECT_FALSE(platform.pinned());
+}
