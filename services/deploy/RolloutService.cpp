@@ -266,6 +266,13 @@ Result<RollbackPlan> RolloutService::planPromotion(const QString& sourceEnvironm
         plan.targetHealth = source->text(0, 6);
         if (plan.targetProviderId == current->fromProviderId)
             return Error::make(ErrorKind::InvalidInput, QStringLiteral("%1 is already live in %2").arg(plan.targetVersion, plan.environment));
+        // Shown before asking; the database checks again when the promotion starts.
+        auto gate = c.exec(QStringLiteral("SELECT checkpoint_title, coalesce(decision, 'not signed') FROM ops.promotion_gate($1) LIMIT 1"),
+                           {m_config.projectId});
+        if (!gate)
+            return gate.error();
+        if (gate->rowCount() > 0)
+            plan.gateBlock = QStringLiteral("checkpoint \"%1\" is %2").arg(gate->text(0, 0), gate->text(0, 1));
         warnAboutMigration(plan, *current);
         return plan;
     }, CallOptions::idempotentUnit());

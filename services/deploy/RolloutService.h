@@ -38,6 +38,7 @@ struct RollbackPlan {
     QString targetVersion;
     QDateTime targetCreated;
     QString sourceEnvironment;    // Promote: where the target comes from ("staging")
+    QString gateBlock;            // Promote: 'checkpoint "Launch" is not signed' while the plan's gate refuses
     QString targetCommit, targetUrl, targetCreator, targetHealth;  // Promote: what gets recorded
     // Set when the target was built before the platform's newest schema migration.
     QString migrationWarning;
@@ -147,6 +148,7 @@ public:
         m_stateListener = std::move(listener);
     }
     const QString& environmentName() const { return m_config.environment; }
+    Pool& pool() const { return m_pool; }
 
 private:
     Result<void> advance(qint64 rollout, const QString& state, const QString& message,
