@@ -109,7 +109,7 @@ int errorExit(const CommandContext& context, const QString& command, const Error
 
 // Shows the plan (and the migration warning), asks unless --yes, runs it, maps the outcome to
 // the exit code.
-int confirmAndRun(const CommandContext& context, const QString& command, RolloutService& service, const RollbackPlan& plan,
+int confirmAndRun(const CommandContext& context, const QString& command, RolloutService& service, const RolloutPlan& plan,
                   bool yes, const QString& reason, const QString& gateOverride = {})
 {
     context.out << plan.sentence() << " (" << plan.targetProviderId << ")" << Qt::endl;

@@ -13,7 +13,7 @@ const QString kUnfinished = QStringLiteral("('requested', 'running', 'verifying'
 // What an environment runs now and what the platform last said about its schema: the start of
 // every plan.
 struct CurrentState {
-    RollbackPlan plan;               // environment and "from" filled in
+    RolloutPlan plan;               // environment and "from" filled in
     QString fromProviderId;
     QString migration;
     QDateTime migrationAt;
@@ -42,7 +42,7 @@ Result<CurrentState> readCurrent(Connection& c, qint64 environment, const QStrin
 }
 
 // The code goes back, the schema does not: say so when the target predates the newest migration.
-void warnAboutMigration(RollbackPlan& plan, const CurrentState& current)
+void warnAboutMigration(RolloutPlan& plan, const CurrentState& current)
 {
     if (current.migrationAt.isValid() && plan.targetCreated.isValid() && plan.targetCreated < current.migrationAt)
         plan.migrationWarning = QStringLiteral("%1 was built before the database migration %2 (applied %3 UTC): the code goes back, "
@@ -53,7 +53,7 @@ void warnAboutMigration(RollbackPlan& plan, const CurrentState& current)
 
 } // namespace
 
-QString RollbackPlan::kindName() const
+QString RolloutPlan::kindName() const
 {
     switch (kind) {
     case Kind::Rollback: return QStringLiteral("rollback");
@@ -63,7 +63,7 @@ QString RollbackPlan::kindName() const
     return {};
 }
 
-QString RollbackPlan::sentence() const
+QString RolloutPlan::sentence() const
 {
     const QString from = fromVersion.isEmpty() ? QStringLiteral("?") : fromVersion;
     switch (kind) {
@@ -172,16 +172,16 @@ Result<void> RolloutService::sync()
     }, CallOptions::idempotentUnit());
 }
 
-Result<RollbackPlan> RolloutService::planRollback(const std::optional<QString>& to)
+Result<RolloutPlan> RolloutService::planRollback(const std::optional<QString>& to)
 {
     auto env = environmentId();
     if (!env)
         return env.error();
-    return m_pool.withClient(QStringLiteral("deploy plan rollback"), [&](Connection& c) -> Result<RollbackPlan> {
+    return m_pool.withClient(QStringLiteral("deploy plan rollback"), [&](Connection& c) -> Result<RolloutPlan> {
         auto current = readCurrent(c, *env, m_config.environment);
         if (!current)
             return current.error();
-        RollbackPlan plan = current->plan;
+        RolloutPlan plan = current->plan;
         Result<QueryResult> target = to
             ? c.exec(QStringLiteral("SELECT id, provider_id, version, created_at FROM ops.deployments "
                                     "WHERE environment_id = $1 AND (provider_id = $2 OR id::text = $2)"), {*env, *to})
@@ -207,17 +207,17 @@ Result<RollbackPlan> RolloutService::planRollback(const std::optional<QString>& 
     }, CallOptions::idempotentUnit());
 }
 
-Result<RollbackPlan> RolloutService::planUndo()
+Result<RolloutPlan> RolloutService::planUndo()
 {
     auto env = environmentId();
     if (!env)
         return env.error();
-    return m_pool.withClient(QStringLiteral("deploy plan undo"), [&](Connection& c) -> Result<RollbackPlan> {
+    return m_pool.withClient(QStringLiteral("deploy plan undo"), [&](Connection& c) -> Result<RolloutPlan> {
         auto current = readCurrent(c, *env, m_config.environment);
         if (!current)
             return current.error();
-        RollbackPlan plan = current->plan;
-        plan.kind = RollbackPlan::Kind::Undo;
+        RolloutPlan plan = current->plan;
+        plan.kind = RolloutPlan::Kind::Undo;
         // The rollback that put the current deployment there, while it still pins the environment.
         auto replaced = c.exec(QStringLiteral(
             "SELECT f.id, f.provider_id, f.version, f.created_at FROM ops.rollouts r "
@@ -237,17 +237,17 @@ Result<RollbackPlan> RolloutService::planUndo()
     }, CallOptions::idempotentUnit());
 }
 
-Result<RollbackPlan> RolloutService::planPromotion(const QString& sourceEnvironment)
+Result<RolloutPlan> RolloutService::planPromotion(const QString& sourceEnvironment)
 {
     auto env = environmentId();
     if (!env)
         return env.error();
-    return m_pool.withClient(QStringLiteral("deploy plan promotion"), [&](Connection& c) -> Result<RollbackPlan> {
+    return m_pool.withClient(QStringLiteral("deploy plan promotion"), [&](Connection& c) -> Result<RolloutPlan> {
         auto current = readCurrent(c, *env, m_config.environment);
         if (!current)
             return current.error();
-        RollbackPlan plan = current->plan;
-        plan.kind = RollbackPlan::Kind::Promote;
+        RolloutPlan plan = current->plan;
+        plan.kind = RolloutPlan::Kind::Promote;
         plan.sourceEnvironment = sourceEnvironment;
         auto source = c.exec(QStringLiteral(
             "SELECT d.provider_id, d.version, d.git_commit, d.url, d.created_at, d.created_by, d.health "
@@ -334,7 +334,7 @@ RolloutOutcome RolloutService::verifyAndFinish(qint64 rollout, const QString& pr
     return {rollout, state, verification.summary};
 }
 
-Result<RolloutOutcome> RolloutService::run(const RollbackPlan& plan, const QString& reason, const QString& idempotencyKey,
+Result<RolloutOutcome> RolloutService::run(const RolloutPlan& plan, const QString& reason, const QString& idempotencyKey,
                                            const QString& gateOverride)
 {
     progress(plan.sentence());
@@ -343,7 +343,7 @@ Result<RolloutOutcome> RolloutService::run(const RollbackPlan& plan, const QStri
     const QString kind = plan.kindName();
     auto started = m_pool.inTransaction(QStringLiteral("deploy start rollout"), [&](Connection& c) -> Result<QPair<qint64, QString>> {
         SqlValue target(plan.targetId);
-        if (plan.kind == RollbackPlan::Kind::Promote) {
+        if (plan.kind == RolloutPlan::Kind::Promote) {
             // The promoted build becomes one of this environment's deployments (not live yet); in
             // the same transaction, so a refused promotion leaves no trace.
             auto recorded = c.exec(QStringLiteral("SELECT ops.record_deployment($1, $2, $3, $4, $5, $6, $7, 'READY', $8, false, NULL)"),
@@ -372,7 +372,7 @@ Result<RolloutOutcome> RolloutService::run(const RollbackPlan& plan, const QStri
 
     if (auto running = advance(rollout, QStringLiteral("running"), QStringLiteral("calling %1").arg(m_provider.name())); !running)
         return running.error();
-    const bool isRollback = plan.kind == RollbackPlan::Kind::Rollback;
+    const bool isRollback = plan.kind == RolloutPlan::Kind::Rollback;
     progress(isRollback ? QStringLiteral("provider %1: rollback to %2").arg(m_provider.name(), plan.targetProviderId)
                         : QStringLiteral("provider %1: promote %2").arg(m_provider.name(), plan.targetProviderId));
     auto called = isRollback ? m_provider.rollback(plan.targetProviderId, reason) : m_provider.promote(plan.targetProviderId);

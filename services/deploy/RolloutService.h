@@ -26,7 +26,7 @@
 namespace ops::services {
 
 // One rollout to run: a rollback, the undo of one, or a promotion from another environment.
-struct RollbackPlan {
+struct RolloutPlan {
     enum class Kind { Rollback, Undo, Promote };
     Kind kind = Kind::Rollback;
     qint64 environmentId = 0;
@@ -108,18 +108,18 @@ public:
     // health read (healthy -> passed, unhealthy -> failed).
     Result<void> sync();
     // The rollback the button would do; `to` picks a target by database id or provider id.
-    Result<RollbackPlan> planRollback(const std::optional<QString>& to = std::nullopt);
+    Result<RolloutPlan> planRollback(const std::optional<QString>& to = std::nullopt);
     // Undo of the rollback that pinned this environment: promote the deployment it replaced.
-    Result<RollbackPlan> planUndo();
+    Result<RolloutPlan> planUndo();
     // Promotion of `sourceEnvironment`'s current deployment (recorded by its own sync) to this one.
-    Result<RollbackPlan> planPromotion(const QString& sourceEnvironment);
+    Result<RolloutPlan> planPromotion(const QString& sourceEnvironment);
     // Runs a plan to the end. An Error only when it could not start (refused with the holder's
     // name, a lock or the promotion gate, SQLSTATE 55006; permission, 42501; database down);
     // provider and verification failures are outcomes. `gateOverride`: an approver's written
     // reason to promote despite the plan's checkpoint (ignored by other kinds).
-    Result<RolloutOutcome> run(const RollbackPlan& plan, const QString& reason, const QString& idempotencyKey,
+    Result<RolloutOutcome> run(const RolloutPlan& plan, const QString& reason, const QString& idempotencyKey,
                                const QString& gateOverride = {});
-    Result<RolloutOutcome> rollback(const RollbackPlan& plan, const QString& reason, const QString& idempotencyKey)
+    Result<RolloutOutcome> rollback(const RolloutPlan& plan, const QString& reason, const QString& idempotencyKey)
     {
         return run(plan, reason, idempotencyKey);
     }

@@ -72,7 +72,7 @@ DeploymentsPanel::DeploymentsPanel(RolloutService& service, QWidget* parent)
 DeploymentsPanel::DeploymentsPanel(const QList<RolloutService*>& environments, QWidget* parent)
     : QWidget(parent), m_services(environments)
 {
-    m_confirm = [this](QWidget* parentWidget, const RollbackPlan& plan, QString* reason, QString* gateOverride) {
+    m_confirm = [this](QWidget* parentWidget, const RolloutPlan& plan, QString* reason, QString* gateOverride) {
         return confirmRollout(parentWidget, plan, mayOverrideGate(m_cards.first()->snapshot().roleLevel), reason, gateOverride);
     };
     m_askLock = askLock;
@@ -380,7 +380,7 @@ void DeploymentsPanel::runOperation(int environment, const QString& what, Planne
                 self->refresh();
                 return;
             }
-            const RollbackPlan chosen = plan.value();
+            const RolloutPlan chosen = plan.value();
             self->m_timeline->clear();
             self->setBusy(QStringLiteral("An operation is running: %1").arg(chosen.sentence()));
             self->m_cancel->setEnabled(service->canCancel());

@@ -39,7 +39,7 @@ class DeploymentsPanel final : public QWidget {
 public:
     // Asks the user to confirm a plan; fills in a reason and, for a refusing promotion gate, an
     // approver's override reason. Replaced by tests.
-    using Confirm = std::function<bool(QWidget* parent, const ops::services::RollbackPlan& plan, QString* reason,
+    using Confirm = std::function<bool(QWidget* parent, const ops::services::RolloutPlan& plan, QString* reason,
                                        QString* gateOverride)>;
     // Asks why and until when to lock an environment. Replaced by tests.
     using AskLock = std::function<bool(QWidget* parent, const QString& environment, QString* reason, QDateTime* until)>;
@@ -79,7 +79,7 @@ signals:
     void auditVerified(bool intact);
 
 private:
-    using Planner = std::function<ops::services::Result<ops::services::RollbackPlan>(ops::services::RolloutService&)>;
+    using Planner = std::function<ops::services::Result<ops::services::RolloutPlan>(ops::services::RolloutService&)>;
     // Plan on a worker, confirm here, run on a worker, report, refresh.
     void runOperation(int environment, const QString& what, Planner planner);
     void showSnapshots(const QList<ops::services::Result<ops::services::EnvironmentSnapshot>>& snapshots,

@@ -28,7 +28,7 @@ QLabel* plainLabel(const QString& text, QWidget* parent, const QString& style = 
 
 } // namespace
 
-bool confirmRollout(QWidget* parent, const RollbackPlan& plan, bool mayOverrideGate, QString* reason, QString* gateOverride)
+bool confirmRollout(QWidget* parent, const RolloutPlan& plan, bool mayOverrideGate, QString* reason, QString* gateOverride)
 {
     QDialog dialog(parent);
     dialog.setWindowTitle(plan.sentence());

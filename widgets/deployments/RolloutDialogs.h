@@ -16,7 +16,7 @@ class QWidget;
 
 namespace ops::widgets {
 
-bool confirmRollout(QWidget* parent, const ops::services::RollbackPlan& plan, bool mayOverrideGate, QString* reason,
+bool confirmRollout(QWidget* parent, const ops::services::RolloutPlan& plan, bool mayOverrideGate, QString* reason,
                     QString* gateOverride);
 bool askLock(QWidget* parent, const QString& environment, QString* reason, QDateTime* until);
 

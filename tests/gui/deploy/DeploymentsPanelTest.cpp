@@ -70,7 +70,7 @@ TEST(DeploymentsPanelTest, ClickingRollbackOnTheBadVersionMakesHealthHealthy)
     ASSERT_TRUE(f.service->sync().ok());
     ops::widgets::DeploymentsPanel panel(*f.service);
     QString confirmed;
-    panel.setConfirm([&](QWidget*, const RollbackPlan& plan, QString* reason, QString*) {
+    panel.setConfirm([&](QWidget*, const RolloutPlan& plan, QString* reason, QString*) {
         confirmed = plan.sentence();
         *reason = QStringLiteral("errors on v4");
         return true;

@@ -88,7 +88,7 @@ TEST(DeploymentsTabTest, SideBySidePinnedUndoLockAndTimeline)
     RolloutService production(*f.pool, *f.production, f.serviceConfig(QStringLiteral("production")));
     RolloutService staging(*f.pool, *f.staging, f.serviceConfig(QStringLiteral("staging")));
     DeploymentsPanel panel({&production, &staging});
-    panel.setConfirm([](QWidget*, const RollbackPlan&, QString* reason, QString*) {
+    panel.setConfirm([](QWidget*, const RolloutPlan&, QString* reason, QString*) {
         *reason = QStringLiteral("clicked in a test");
         return true;
     });
@@ -177,7 +177,7 @@ TEST(DeploymentsTabTest, CommandOutputArrivesLiveAndCancelStopsIt)
     CommandDeployProvider command(config);
     RolloutService production(*f.pool, command, f.serviceConfig(QStringLiteral("production")));
     DeploymentsPanel panel(production);
-    panel.setConfirm([](QWidget*, const RollbackPlan&, QString*, QString*) { return true; });
+    panel.setConfirm([](QWidget*, const RolloutPlan&, QString*, QString*) { return true; });
     panel.show();
     QSignalSpy refreshed(&panel, &DeploymentsPanel::refreshed);
     panel.start();

@@ -74,7 +74,7 @@ TEST(HealthAfterRollbackTest, ClickingRollbackTurnsTheHealthTabBackToHealthy)
     serviceConfig.verification.window = 3000ms;
     RolloutService service(pool, provider, serviceConfig);
     ops::widgets::DeploymentsPanel deployments(service);
-    deployments.setConfirm([](QWidget*, const RollbackPlan&, QString*, QString*) { return true; });
+    deployments.setConfirm([](QWidget*, const RolloutPlan&, QString*, QString*) { return true; });
     deployments.show();
     QSignalSpy refreshed(&deployments, &ops::widgets::DeploymentsPanel::refreshed);
     deployments.start();
