@@ -48,10 +48,13 @@ struct CommonOptions {
     QCommandLineOption recoverAfter{QStringLiteral("recover-after"),
                                     QStringLiteral("Take over an unfinished rollout whose console has been silent this long (default 120)."),
                                     QStringLiteral("SECONDS"), QStringLiteral("120")};
+    QCommandLineOption verifyWindow{QStringLiteral("verify-window"),
+                                    QStringLiteral("How long verification waits for healthy answers (default 30)."),
+                                    QStringLiteral("SECONDS"), QStringLiteral("30")};
 
     void addTo(QCommandLineParser& parser) const
     {
-        parser.addOptions({env, project, providerUrl, providerProject, healthUrl, recoverAfter});
+        parser.addOptions({env, project, providerUrl, providerProject, healthUrl, recoverAfter, verifyWindow});
     }
 };
 
@@ -94,6 +97,7 @@ Result<DeployContext> openDeploy(const CommandContext& context, const QCommandLi
     config.providerProject = providerConfig.projectId;
     config.verification.baseUrl = healthUrl;
     config.staleSeconds = std::max(0, parser.value(o.recoverAfter).toInt());
+    config.verification.window = std::chrono::seconds(std::max(1, parser.value(o.verifyWindow).toInt()));
     config.verification.smokePaths = {QStringLiteral("/api/health"), QStringLiteral("/api/contacts"),
                                       QStringLiteral("/api/campaigns"), QStringLiteral("/api/contacts"),
                                       QStringLiteral("/api/campaigns")};  // five smoke requests by default

@@ -198,7 +198,7 @@ TEST(DeployProcessTest, LockRefusesPromotionAndUndoButNotRollbackUntilUnlocked)
     EXPECT_EQ(platform.promoteCalls(), 0);
 
     ASSERT_EQ(run({QStringLiteral("unlock"), QStringLiteral("--env"), QStringLiteral("production")}).exitCode, 0);
-    const ProcessResult undo = run({QStringLiteral("undo"), QStringLiteral("--yes")});
+    const ProcessResult undo = run({QStringLiteral("undo"), QStringLiteral("--yes"), QStringLiteral("--verify-window"), QStringLiteral("2")});
     // Undo brings back v4, the bad version: it happens, and verification says so.
     EXPECT_EQ(undo.exitCode, 4) << undo.output.toStdString();
     EXPECT_TRUE(undo.output.contains("Undo the rollback of production: promote v4 again (now v3)")) << undo.output.toStdString();
