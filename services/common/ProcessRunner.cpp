@@ -116,7 +116,8 @@ Result<ProcessResult> ProcessRunner::run(const QString& program, const QStringLi
         partialLine.append(data, size);
         qsizetype newline;
         while ((newline = partialLine.indexOf('\n')) >= 0) {
-            options.onLine(partialLine.left(newline));
+            const bool crlf = newline > 0 && partialLine.at(newline - 1) == '\r';
+            options.onLine(partialLine.left(crlf ? newline - 1 : newline));
             partialLine.remove(0, newline + 1);
         }
     };

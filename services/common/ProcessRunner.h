@@ -31,8 +31,9 @@ struct ProcessOptions {
     QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
     std::chrono::milliseconds timeout{60000};
     QByteArray input;  // written to stdin, then stdin is closed
-    // Called on the calling thread with each line of output as it arrives (without its '\n'; a
-    // last line without one when the output ends). The whole output is still in the result.
+    // Called on the calling thread with each line of output as it arrives (without its "\n" or
+    // "\r\n"; a last line without one when the output ends). The whole output is still in the
+    // result.
     std::function<void(const QByteArray& line)> onLine;
     // Polled about every 100 ms while the program runs; when it becomes true the program is
     // killed and the result says cancelled. Owned by the caller, must outlive run().

@@ -78,7 +78,7 @@ TEST(CommandProviderTest, OutputArrivesLineByLineWhileTheCommandRuns)
 {
     CommandDeployProvider::Config config;
     config.rollbackTemplate = {QStringLiteral("/bin/sh"), QStringLiteral("-c"),
-                               QStringLiteral("echo one; sleep 0.4; echo two; sleep 0.4; printf three")};
+                               QStringLiteral("echo one; sleep 0.4; printf 'two\\r\\n'; sleep 0.4; printf three")};
     CommandDeployProvider provider(config);
     const auto start = std::chrono::steady_clock::now();
     QStringList lines;

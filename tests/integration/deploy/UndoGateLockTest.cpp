@@ -234,7 +234,7 @@ TEST_F(DeployFeaturesTest, LockRefusesPromotionAndUndoNeverRollbackAndIsValidate
 
 namespace {
 
-class CommandRolloutTest : public RolloutTest, public ::testing::WithParamInterface<QString> {};
+class CommandRolloutTest : public RolloutTest, public ::testing::WithParamInterface<std::string> {};
 
 } // namespace
 
@@ -248,7 +248,7 @@ TEST_P(CommandRolloutTest, FailingOrHangingCommandEndsFailedWithTheMessage)
     ASSERT_TRUE(recorder.sync().ok());
     CommandDeployProvider::Config config;
     config.timeout = 700ms;
-    config.rollbackTemplate = GetParam() == QLatin1String("exit1")
+    config.rollbackTemplate = GetParam() == "exit1"
         ? QStringList{QStringLiteral("/bin/sh"), QStringLiteral("-c"), QStringLiteral("echo rolling back to \"$0\"; echo 'Error: no such deployment' >&2; exit 1"),
                       QStringLiteral("{deployment}")}
         : QStringList{QStringLiteral("/bin/sh"), QStringLiteral("-c"), QStringLiteral("echo waiting for the platform; sleep 30")};
@@ -261,10 +261,10 @@ TEST_P(CommandRolloutTest, FailingOrHangingCommandEndsFailedWithTheMessage)
     auto outcome = service.rollback(*plan, QString(), newKey());
     ASSERT_TRUE(outcome.ok()) << outcome.error().message.toStdString();
     EXPECT_EQ(outcome->state, QStringLiteral("failed"));
-    const QString expected = GetParam() == QLatin1String("exit1") ? QStringLiteral("exited with 1: rolling back to dpl_demo_v3\nError: no such deployment")
+    const QString expected = GetParam() == "exit1" ? QStringLiteral("exited with 1: rolling back to dpl_demo_v3\nError: no such deployment")
                                                                  : QStringLiteral("did not finish within 700 ms");
     EXPECT_NE(outcome->message.indexOf(expected), -1) << outcome->message.toStdString();
-    EXPECT_TRUE(progress.contains(GetParam() == QLatin1String("exit1") ? QStringLiteral("| rolling back to dpl_demo_v3")
+    EXPECT_TRUE(progress.contains(GetParam() == "exit1" ? QStringLiteral("| rolling back to dpl_demo_v3")
                                                                       : QStringLiteral("| waiting for the platform")))
         << progress.join(QLatin1Char('\n')).toStdString();
     EXPECT_EQ(scalar(QStringLiteral("SELECT state || ': ' || message FROM ops.rollouts")), QStringLiteral("failed: ") + outcome->message);
@@ -273,5 +273,5 @@ TEST_P(CommandRolloutTest, FailingOrHangingCommandEndsFailedWithTheMessage)
     EXPECT_EQ(scalar(QStringLiteral("SELECT count(*) FROM ops.rollouts WHERE finished_at IS NULL")), QStringLiteral("0"));
 }
 
-INSTANTIATE_TEST_SUITE_P(Commands, CommandRolloutTest, ::testing::Values(QStringLiteral("exit1"), QStringLiteral("hangs")),
-                         [](const auto& info) { return info.param.toStdString(); });
+INSTANTIATE_TEST_SUITE_P(Commands, CommandRolloutTest, ::testing::Values(std::string("exit1"), std::string("hangs")),
+                         [](const auto& info) { return info.param; });
