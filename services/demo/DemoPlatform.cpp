@@ -345,8 +345,10 @@ DemoPlatform::Response DemoPlatform::provider(const Request& request)
         m_lastRollbackNs = std::chrono::steady_clock::now().time_since_epoch().count();
         ++m_rollbackCalls;
     }
-    if (write && request.path.contains("/promote/"))
+    if (write && request.path.contains("/promote/")) {
+        m_lastPromoteNs = std::chrono::steady_clock::now().time_since_epoch().count();
         ++m_promoteCalls;
+    }
     switch (failure) {
     case ProviderFailure::Http500:
         return {500, vercelError(QStringLiteral("internal_server_error"), QStringLiteral("An unexpected internal error occurred")), "application/json", delay};

@@ -87,6 +87,10 @@ public:
     {
         return std::chrono::steady_clock::time_point(std::chrono::steady_clock::duration(m_lastRollbackNs.load()));
     }
+    std::chrono::steady_clock::time_point lastPromoteReceived() const
+    {
+        return std::chrono::steady_clock::time_point(std::chrono::steady_clock::duration(m_lastPromoteNs.load()));
+    }
 
 private:
     struct Deployment {
@@ -136,6 +140,7 @@ private:
     std::atomic<int> m_rollbackCalls{0};
     std::atomic<int> m_promoteCalls{0};
     std::atomic<std::chrono::steady_clock::rep> m_lastRollbackNs{0};
+    std::atomic<std::chrono::steady_clock::rep> m_lastPromoteNs{0};
     std::atomic<quint64> m_requests{0};
 };
 
