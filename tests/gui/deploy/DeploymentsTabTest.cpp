@@ -13,6 +13,7 @@
 #include "deployments/DeploymentsPanel.h"
 #include "deployments/EnvironmentCard.h"
 
+#include <QApplication>
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QTableWidget>
@@ -228,4 +229,67 @@ TEST(DeploymentsTabTest, VerifyChainReportsIntactThenTheEditedRow)
     EXPECT_FALSE(verified.at(0).at(0).toBool());
     EXPECT_TRUE(panel.auditVerification().startsWith(QStringLiteral("Chain BROKEN at row %1").arg(edited)))
         << panel.auditVerification().toStdString();
+}
+
+TEST(DeploymentsTabTest, PromoteFromStagingShowsTheGateAndRecordsTheOverride)
+{
+    TabFixture f;
+    const QString plan = QStringLiteral(
+        R"({"key": "launch", "title": "Launch", "shape": "phase_based",
+            "checkpoints": [{"key": "cp1", "title": "Launch readiness", "kind": "gate"}]})");
+    ASSERT_TRUE(f.admin->exec(QStringLiteral("SELECT ops.import_plan(id, $1::jsonb) FROM ops.projects WHERE slug = 'demo'"), {plan}).ok());
+    RolloutService production(*f.pool, *f.production, f.serviceConfig(QStringLiteral("production")));
+    RolloutService staging(*f.pool, *f.staging, f.serviceConfig(QStringLiteral("staging")));
+    DeploymentsPanel panel({&production, &staging});
+    QString shownGate, sentence;
+    panel.setConfirm([&](QWidget*, const RolloutPlan& p, QString* reason, QString* gateOverride) {
+        shownGate = p.gateBlock;
+        sentence = p.sentence();
+        *reason = QStringLiteral("ship the fix");
+        *gateOverride = QStringLiteral("outage fix; sign-off tomorrow");
+        return true;
+    });
+    panel.show();
+    QSignalSpy refreshed(&panel, &DeploymentsPanel::refreshed);
+    panel.start();
+    ASSERT_TRUE(refreshed.wait(15000));
+    QSignalSpy finished(&panel, &DeploymentsPanel::rolloutFinished);
+    ASSERT_TRUE(panel.card(1)->promoteButton()->isEnabled()) << panel.card(1)->promoteButton()->toolTip().toStdString();
+    QTest::mouseClick(panel.card(1)->promoteButton(), Qt::LeftButton);
+    ASSERT_TRUE(finished.wait(15000));
+    EXPECT_EQ(sentence, QStringLiteral("Promote staging's v5 to production (now v4)"));
+    EXPECT_EQ(shownGate, QStringLiteral("checkpoint \"Launch readiness\" is not signed"));
+    EXPECT_EQ(finished.at(0).at(0).toString(), QStringLiteral("succeeded")) << finished.at(0).at(1).toString().toStdString();
+    EXPECT_EQ(f.platform.liveVersion(), QStringLiteral("v5"));
+    ASSERT_TRUE(waitRefreshed(panel));
+    QTableWidget* operations = panel.operationsTable();
+    ASSERT_GE(operations->rowCount(), 1);
+    EXPECT_EQ(operations->item(0, 2)->text(), QStringLiteral("promote"));
+    EXPECT_EQ(operations->item(0, 7)->text(), QStringLiteral("outage fix; sign-off tomorrow"));
+}
+
+TEST(DeploymentsTabTest, RollbackIsReachableFromTheKeyboard)
+{
+    TabFixture f;
+    RolloutService production(*f.pool, *f.production, f.serviceConfig(QStringLiteral("production")));
+    DeploymentsPanel panel(production);
+    panel.setConfirm([](QWidget*, const RolloutPlan&, QString*, QString*) { return true; });
+    panel.show();
+    QApplication::setActiveWindow(&panel);
+    QSignalSpy refreshed(&panel, &DeploymentsPanel::refreshed);
+    panel.start();
+    ASSERT_TRUE(refreshed.wait(15000));
+    // Every button of the tab is in the Tab chain.
+    QList<QWidget*> chain;
+    for (QWidget* w = panel.nextInFocusChain(); w && w != &panel; w = w->nextInFocusChain())
+        if (w->focusPolicy() & Qt::TabFocus)
+            chain << w;
+    for (QPushButton* button : panel.findChildren<QPushButton*>())
+        EXPECT_TRUE(chain.contains(button)) << button->text().toStdString();
+    // Alt+R is the rollback button's mnemonic.
+    QSignalSpy finished(&panel, &DeploymentsPanel::rolloutFinished);
+    QTest::keyClick(&panel, Qt::Key_R, Qt::AltModifier);
+    ASSERT_TRUE(finished.wait(15000));
+    EXPECT_EQ(finished.at(0).at(0).toString(), QStringLiteral("succeeded"));
+    EXPECT_EQ(f.platform.liveVersion(), QStringLiteral("v3"));
 }
