@@ -165,6 +165,13 @@ DeploymentsPanel::DeploymentsPanel(const QList<RolloutService*>& environments, Q
     layout->addWidget(split, 1);
 
     connect(m_refresh, &QPushButton::clicked, this, &DeploymentsPanel::refresh);
+    // At quit the console shuts its pool down before the window (and this panel) goes: a worker
+    // still using the pool then would outlive it. Let the running work end first (a rollout is
+    // finished, not abandoned half-way).
+    connect(qApp, &QCoreApplication::aboutToQuit, this, [this] {
+        m_running.waitForFinished();
+        m_auditRunning.waitForFinished();
+    });
     connect(m_cancel, &QPushButton::clicked, this, &DeploymentsPanel::cancelOperation);
     connect(m_verifyAudit, &QPushButton::clicked, this, &DeploymentsPanel::verifyAudit);
 }
