@@ -21,6 +21,10 @@ const std::vector<CommandSpec>& commandTable()
         {QStringLiteral("checkpoint report"), QStringLiteral("checkpoint report as Markdown or PDF [--markdown FILE] [--pdf FILE] [--checkpoint TITLE]"), runCheckpointReportCommand},
         {QStringLiteral("plan week-report"), QStringLiteral("the plan's week report as Markdown or PDF [--markdown FILE] [--pdf FILE]"), runPlanWeekReportCommand},
         {QStringLiteral("rollback"), QStringLiteral("Roll an environment back to its last healthy deployment (--env E [--to ID] [--yes])"), runRollbackCommand},
+        {QStringLiteral("undo"), QStringLiteral("Undo the rollback that pinned an environment (--env E [--yes])"), runUndoCommand},
+        {QStringLiteral("promote"), QStringLiteral("Promote staging's deployment (--from staging --env production [--override-gate R] [--yes])"), runPromoteCommand},
+        {QStringLiteral("lock"), QStringLiteral("Lock an environment against deploys and promotions (--env E --reason R [--until T])"), runLockCommand},
+        {QStringLiteral("unlock"), QStringLiteral("Lift an environment's lock (--env E)"), runUnlockCommand},
     };
     return table;
 }

@@ -10,6 +10,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QRegularExpression>
 #include <QUuid>
 
 #include <cstdio>
@@ -25,7 +26,9 @@ enum Exit { Succeeded = 0, Failed = 1, Usage = 2, ErrorExit = 3, NeedsAttention 
 // Everything a deployments command needs: session, project, provider (maybe the demo), service.
 struct DeployContext {
     std::unique_ptr<HeadlessSession> session;
+    qint64 projectId = 0;
     std::unique_ptr<DemoPlatform> demo;
+    HttpDeployProvider::Config providerConfig;
     std::unique_ptr<HttpDeployProvider> provider;
     std::unique_ptr<RolloutService> service;
 };
@@ -45,10 +48,13 @@ struct CommonOptions {
     QCommandLineOption recoverAfter{QStringLiteral("recover-after"),
                                     QStringLiteral("Take over an unfinished rollout whose console has been silent this long (default 120)."),
                                     QStringLiteral("SECONDS"), QStringLiteral("120")};
+    QCommandLineOption verifyWindow{QStringLiteral("verify-window"),
+                                    QStringLiteral("How long verification waits for healthy answers (default 30)."),
+                                    QStringLiteral("SECONDS"), QStringLiteral("30")};
 
     void addTo(QCommandLineParser& parser) const
     {
-        parser.addOptions({env, project, providerUrl, providerProject, healthUrl, recoverAfter});
+        parser.addOptions({env, project, providerUrl, providerProject, healthUrl, recoverAfter, verifyWindow});
     }
 };
 
@@ -62,6 +68,7 @@ Result<DeployContext> openDeploy(const CommandContext& context, const QCommandLi
     auto project = deploy.session->projectId(parser.value(o.project));
     if (!project)
         return project.error();
+    deploy.projectId = *project;
 
     HttpDeployProvider::Config providerConfig;
     QString healthUrl = parser.value(o.healthUrl);
@@ -80,6 +87,9 @@ Result<DeployContext> openDeploy(const CommandContext& context, const QCommandLi
         if (healthUrl.isEmpty())
             healthUrl = deploy.demo->baseUrl();
     }
+    // Production is the provider's production target; any other environment its preview builds.
+    providerConfig.target = parser.value(o.env) == QLatin1String("production") ? QStringLiteral("production") : QStringLiteral("preview");
+    deploy.providerConfig = providerConfig;
     deploy.provider = std::make_unique<HttpDeployProvider>(providerConfig);
     RolloutService::Config config;
     config.projectId = *project;
@@ -87,6 +97,7 @@ Result<DeployContext> openDeploy(const CommandContext& context, const QCommandLi
     config.providerProject = providerConfig.projectId;
     config.verification.baseUrl = healthUrl;
     config.staleSeconds = std::max(0, parser.value(o.recoverAfter).toInt());
+    config.verification.window = std::chrono::seconds(std::max(1, parser.value(o.verifyWindow).toInt()));
     config.verification.smokePaths = {QStringLiteral("/api/health"), QStringLiteral("/api/contacts"),
                                       QStringLiteral("/api/campaigns"), QStringLiteral("/api/contacts"),
                                       QStringLiteral("/api/campaigns")};  // five smoke requests by default
@@ -98,6 +109,48 @@ int errorExit(const CommandContext& context, const QString& command, const Error
 {
     context.err << "ops-console " << command << ": " << error.message << '\n';
     return error.sqlstate == QLatin1String("55006") || error.kind == ErrorKind::Permission ? Refused : ErrorExit;
+}
+
+// Shows the plan (and the migration warning), asks unless --yes, runs it, maps the outcome to
+// the exit code.
+int confirmAndRun(const CommandContext& context, const QString& command, RolloutService& service, const RolloutPlan& plan,
+                  bool yes, const QString& reason, const QString& gateOverride = {})
+{
+    context.out << plan.sentence() << " (" << plan.targetProviderId << ")" << Qt::endl;
+    if (!plan.migrationWarning.isEmpty())
+        context.out << "WARNING: " << plan.migrationWarning << Qt::endl;
+    if (!yes) {
+        context.out << "Proceed? [y/N] " << Qt::flush;
+        char answer[16] = {};
+        if (!std::fgets(answer, sizeof answer, stdin) || (answer[0] != 'y' && answer[0] != 'Y')) {
+            context.out << "nothing changed\n";
+            return Refused;
+        }
+    }
+    const QString key = QUuid::createUuid().toString(QUuid::WithoutBraces);
+    auto outcome = service.run(plan, reason, key, gateOverride);
+    if (!outcome)
+        return errorExit(context, command, outcome.error());
+    context.out << "rollout " << outcome->rolloutId << ": " << outcome->state << ": " << outcome->message << '\n';
+    return outcome->succeeded() ? Succeeded : outcome->state == QLatin1String("failed") ? Failed : NeedsAttention;
+}
+
+// --until: "+2h", "+30m", "+1d" from now, or an ISO 8601 time (UTC unless it carries an offset).
+Result<QDateTime> parseUntil(const QString& text)
+{
+    static const QRegularExpression relative(QStringLiteral("^\\+(\\d{1,5})([mhd])$"));
+    if (const auto match = relative.match(text.trimmed()); match.hasMatch()) {
+        const qint64 amount = match.captured(1).toLongLong();
+        const qint64 unit = match.captured(2) == QLatin1String("m") ? 60 : match.captured(2) == QLatin1String("h") ? 3600 : 86400;
+        return QDateTime::currentDateTimeUtc().addSecs(amount * unit);
+    }
+    QDateTime time = QDateTime::fromString(text.trimmed(), Qt::ISODate);
+    if (!time.isValid())
+        return Error::make(ErrorKind::InvalidInput,
+                           QStringLiteral("--until %1: not a time (use ISO 8601 such as 2026-11-24T18:00Z, or +2h / +30m / +1d)").arg(text));
+    if (time.timeSpec() == Qt::LocalTime)
+        time.setTimeSpec(Qt::UTC);
+    return time;
 }
 
 } // namespace
@@ -151,9 +204,8 @@ int runDeploymentsCommand(const CommandContext& context)
             "SELECT d.id, d.provider_id, d.version, d.git_commit, d.created_at, d.created_by, d.health, "
             "       d.id = e.current_deployment, e.pinned, "
             "       EXISTS (SELECT 1 FROM ops.rollouts r WHERE r.target = d.id AND r.kind = 'rollback' AND r.state = 'succeeded'), "
-            "       coalesce(l.locked_by || ': ' || l.reason, '') "
+            "       ops.lock_summary(e.id) "
             "FROM ops.deployments d JOIN ops.environments e ON e.id = d.environment_id "
-            "LEFT JOIN ops.environment_locks l ON l.environment_id = e.id "
             "WHERE e.id = $1 ORDER BY d.created_at DESC"), {*env});
     }, CallOptions::idempotentUnit());
     if (!rows)
@@ -220,21 +272,124 @@ int runRollbackCommand(const CommandContext& context)
     auto plan = deploy->service->planRollback(parser.isSet(to) ? std::optional<QString>(parser.value(to)) : std::nullopt);
     if (!plan)
         return errorExit(context, QStringLiteral("rollback"), plan.error());
-    context.out << plan->sentence() << " (" << plan->targetProviderId << ")" << Qt::endl;
-    if (!parser.isSet(yes)) {
-        context.out << "Proceed? [y/N] " << Qt::flush;
-        char answer[16] = {};
-        if (!std::fgets(answer, sizeof answer, stdin) || (answer[0] != 'y' && answer[0] != 'Y')) {
-            context.out << "not rolled back\n";
-            return Refused;
-        }
+    return confirmAndRun(context, QStringLiteral("rollback"), *deploy->service, *plan, parser.isSet(yes), parser.value(reason));
+}
+
+int runUndoCommand(const CommandContext& context)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral("Undo the rollback that pinned an environment: promote the deployment it replaced."));
+    CommonOptions common;
+    common.addTo(parser);
+    const QCommandLineOption yes(QStringLiteral("yes"), QStringLiteral("Do not ask for confirmation."));
+    const QCommandLineOption reason(QStringLiteral("reason"), QStringLiteral("Why (recorded)."), QStringLiteral("TEXT"));
+    parser.addOptions({yes, reason});
+    if (auto exit = parseCommandLine(parser, QStringLiteral("undo"), context))
+        return *exit;
+    auto deploy = openDeploy(context, parser, common);
+    if (!deploy)
+        return errorExit(context, QStringLiteral("undo"), deploy.error());
+    deploy->service->setProgressListener([&context](const QString& line) { context.out << "  " << line << Qt::endl; });
+    if (auto synced = deploy->service->sync(); !synced)
+        return errorExit(context, QStringLiteral("undo"), synced.error());
+    auto plan = deploy->service->planUndo();
+    if (!plan)
+        return errorExit(context, QStringLiteral("undo"), plan.error());
+    return confirmAndRun(context, QStringLiteral("undo"), *deploy->service, *plan, parser.isSet(yes), parser.value(reason));
+}
+
+int runPromoteCommand(const CommandContext& context)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral("Promote another environment's current deployment (staging's) to --env."));
+    CommonOptions common;
+    common.addTo(parser);
+    const QCommandLineOption from(QStringLiteral("from"), QStringLiteral("Source environment (default staging)."), QStringLiteral("ENV"),
+                                  QStringLiteral("staging"));
+    const QCommandLineOption override(QStringLiteral("override-gate"),
+                                      QStringLiteral("Promote although the plan's checkpoint is not signed Go (ops_approver only): why."),
+                                      QStringLiteral("REASON"));
+    const QCommandLineOption yes(QStringLiteral("yes"), QStringLiteral("Do not ask for confirmation."));
+    const QCommandLineOption reason(QStringLiteral("reason"), QStringLiteral("Why (recorded)."), QStringLiteral("TEXT"));
+    parser.addOptions({from, override, yes, reason});
+    if (auto exit = parseCommandLine(parser, QStringLiteral("promote"), context))
+        return *exit;
+    auto deploy = openDeploy(context, parser, common);
+    if (!deploy)
+        return errorExit(context, QStringLiteral("promote"), deploy.error());
+    deploy->service->setProgressListener([&context](const QString& line) { context.out << "  " << line << Qt::endl; });
+    // The source environment's current deployment comes from its own provider target.
+    HttpDeployProvider::Config sourceConfig = deploy->providerConfig;
+    sourceConfig.target = parser.value(from) == QLatin1String("production") ? QStringLiteral("production") : QStringLiteral("preview");
+    HttpDeployProvider sourceProvider(sourceConfig);
+    RolloutService::Config sourceServiceConfig;
+    sourceServiceConfig.projectId = deploy->projectId;
+    sourceServiceConfig.environment = parser.value(from);
+    sourceServiceConfig.providerProject = sourceConfig.projectId;
+    RolloutService source(deploy->session->pool(), sourceProvider, sourceServiceConfig);
+    if (auto synced = source.sync(); !synced)
+        return errorExit(context, QStringLiteral("promote"), synced.error());
+    if (auto synced = deploy->service->sync(); !synced)
+        return errorExit(context, QStringLiteral("promote"), synced.error());
+    auto plan = deploy->service->planPromotion(parser.value(from));
+    if (!plan)
+        return errorExit(context, QStringLiteral("promote"), plan.error());
+    return confirmAndRun(context, QStringLiteral("promote"), *deploy->service, *plan, parser.isSet(yes), parser.value(reason),
+                         parser.value(override));
+}
+
+int runLockCommand(const CommandContext& context)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral("Lock (freeze) an environment: deploys, promotions and undos are refused, "
+                                                    "rollbacks never."));
+    CommonOptions common;
+    common.addTo(parser);
+    const QCommandLineOption reason(QStringLiteral("reason"), QStringLiteral("Why (required, shown to everyone)."), QStringLiteral("TEXT"));
+    const QCommandLineOption until(QStringLiteral("until"), QStringLiteral("When the lock ends: ISO 8601 or +2h / +30m (default: until unlocked)."),
+                                   QStringLiteral("TIME"));
+    parser.addOptions({reason, until});
+    if (auto exit = parseCommandLine(parser, QStringLiteral("lock"), context))
+        return *exit;
+    if (parser.value(reason).trimmed().isEmpty()) {
+        context.err << "ops-console lock: --reason is required\n";
+        return Usage;
     }
-    const QString key = QUuid::createUuid().toString(QUuid::WithoutBraces);
-    auto outcome = deploy->service->rollback(*plan, parser.value(reason), key);
-    if (!outcome)
-        return errorExit(context, QStringLiteral("rollback"), outcome.error());
-    context.out << "rollout " << outcome->rolloutId << ": " << outcome->state << ": " << outcome->message << '\n';
-    return outcome->succeeded() ? Succeeded : outcome->state == QLatin1String("failed") ? Failed : NeedsAttention;
+    QDateTime end;
+    if (parser.isSet(until)) {
+        auto parsed = parseUntil(parser.value(until));
+        if (!parsed) {
+            context.err << "ops-console lock: " << parsed.error().message << '\n';
+            return Usage;
+        }
+        end = *parsed;
+    }
+    auto deploy = openDeploy(context, parser, common);
+    if (!deploy)
+        return errorExit(context, QStringLiteral("lock"), deploy.error());
+    if (auto locked = deploy->service->lock(parser.value(reason), end); !locked)
+        return errorExit(context, QStringLiteral("lock"), locked.error());
+    context.out << parser.value(common.env) << " locked: " << parser.value(reason).trimmed()
+                << (end.isValid() ? QStringLiteral(" (until %1 UTC)").arg(end.toUTC().toString(QStringLiteral("yyyy-MM-dd HH:mm"))) : QString())
+                << '\n';
+    return Succeeded;
+}
+
+int runUnlockCommand(const CommandContext& context)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral("Lift an environment's lock."));
+    CommonOptions common;
+    common.addTo(parser);
+    if (auto exit = parseCommandLine(parser, QStringLiteral("unlock"), context))
+        return *exit;
+    auto deploy = openDeploy(context, parser, common);
+    if (!deploy)
+        return errorExit(context, QStringLiteral("unlock"), deploy.error());
+    if (auto unlocked = deploy->service->unlock(); !unlocked)
+        return errorExit(context, QStringLiteral("unlock"), unlocked.error());
+    context.out << parser.value(common.env) << " unlocked\n";
+    return Succeeded;
 }
 
 } // namespace ops::app

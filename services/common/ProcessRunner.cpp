@@ -90,7 +90,9 @@ Result<ProcessResult> ProcessRunner::run(const QString& program, const QStringLi
     posix_spawn_file_actions_adddup2(&attributes.actions, inputPipe[0], STDIN_FILENO);
     posix_spawn_file_actions_adddup2(&attributes.actions, outputPipe[1], STDOUT_FILENO);
     posix_spawn_file_actions_adddup2(&attributes.actions, outputPipe[1], STDERR_FILENO);
-    auto pid = spawn(program, arguments, options, attributes, 0);
+    if (options.killProcessGroup)
+        posix_spawnattr_setpgroup(&attributes.attributes, 0);  // its own group, id = its pid
+    auto pid = spawn(program, arguments, options, attributes, options.killProcessGroup ? POSIX_SPAWN_SETPGROUP : 0);
     ::close(outputPipe[1]);
     ::close(inputPipe[0]);
     if (!pid) {
@@ -104,29 +106,52 @@ Result<ProcessResult> ProcessRunner::run(const QString& program, const QStringLi
     ::close(inputPipe[1]);
 
     ProcessResult result;
+    const pid_t target = options.killProcessGroup ? -pid.value() : pid.value();  // negative: the group
     const auto deadline = std::chrono::steady_clock::now() + options.timeout;
+    const int pollStepMs = options.cancel ? 100 : 1000;
+    QByteArray partialLine;  // output after the last '\n', for onLine
+    auto deliverLines = [&](const char* data, ssize_t size) {
+        if (!options.onLine)
+            return;
+        partialLine.append(data, size);
+        qsizetype newline;
+        while ((newline = partialLine.indexOf('\n')) >= 0) {
+            const bool crlf = newline > 0 && partialLine.at(newline - 1) == '\r';
+            options.onLine(partialLine.left(crlf ? newline - 1 : newline));
+            partialLine.remove(0, newline + 1);
+        }
+    };
     char buffer[8192];
     bool open = true;
     while (open) {
+        if (options.cancel && options.cancel->load()) {
+            result.cancelled = true;
+            ::kill(target, SIGKILL);
+            break;
+        }
         const auto remaining =
             std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now()).count();
         if (remaining <= 0) {
             result.timedOut = true;
-            ::kill(pid.value(), SIGKILL);
+            ::kill(target, SIGKILL);
             break;
         }
         pollfd fd{outputPipe[0], POLLIN, 0};
-        const int ready = ::poll(&fd, 1, int(std::min<qint64>(remaining, 1000)));
+        const int ready = ::poll(&fd, 1, int(std::min<qint64>(remaining, pollStepMs)));
         if (ready < 0 && errno != EINTR)
             break;
         if (ready > 0) {
             const ssize_t n = ::read(outputPipe[0], buffer, sizeof buffer);
-            if (n > 0)
+            if (n > 0) {
                 result.output.append(buffer, n);
-            else if (n == 0 || errno != EINTR)
+                deliverLines(buffer, n);
+            } else if (n == 0 || errno != EINTR) {
                 open = false;  // the child and everything it started closed the pipe
+            }
         }
     }
+    if (options.onLine && !partialLine.isEmpty())
+        options.onLine(partialLine);
     ::close(outputPipe[0]);
     // A daemon the child started (pg_ctl's postmaster) may keep no pipe open; the child itself
     // has exited or is about to. Wait for it within what is left of the deadline.
@@ -137,13 +162,13 @@ Result<ProcessResult> ProcessRunner::run(const QString& program, const QStringLi
             break;
         if (done < 0 && errno != EINTR)
             return result;
-        if (std::chrono::steady_clock::now() > deadline && !result.timedOut) {
+        if (std::chrono::steady_clock::now() > deadline && !result.timedOut && !result.cancelled) {
             result.timedOut = true;
-            ::kill(pid.value(), SIGKILL);
+            ::kill(target, SIGKILL);
         }
         ::usleep(2000);
     }
-    if (!result.timedOut && WIFEXITED(status))
+    if (!result.timedOut && !result.cancelled && WIFEXITED(status))
         result.exitCode = WEXITSTATUS(status);
     return result;
 }

@@ -52,6 +52,9 @@ DemoPlatform::DemoPlatform(Config config) : m_config(std::move(config))
                                  now - qint64(m_config.versions - i + 1) * 3600 * 1000});
     }
     m_live = int(m_deployments.size()) - 1;
+    if (!m_config.previewVersion.isEmpty())
+        m_deployments.push_back({QStringLiteral("dpl_demo_%1_preview").arg(m_config.previewVersion), m_config.previewVersion,
+                                 QStringLiteral("abd0001"), now - 10 * 60 * 1000, QStringLiteral("preview")});
     for (int i = 0; i < int(m_deployments.size()); ++i)
         if (m_deployments[i].version == m_config.liveVersion)
             m_live = i;
@@ -132,14 +135,30 @@ void DemoPlatform::setDegraded(bool degraded)
     m_degraded = degraded;
 }
 
-QString DemoPlatform::deploy(const QString& version)
+QDateTime DemoPlatform::migrationAppliedAt() const
+{
+    std::lock_guard lock(m_mutex);
+    return migrationAppliedAtLocked();
+}
+
+QDateTime DemoPlatform::migrationAppliedAtLocked() const
+{
+    for (const Deployment& d : m_deployments)
+        if (d.version == m_config.migrationBeforeVersion && d.target == QLatin1String("production"))
+            return QDateTime::fromMSecsSinceEpoch(d.createdMs - 5 * 60 * 1000, Qt::UTC);
+    return {};
+}
+
+QString DemoPlatform::deploy(const QString& version, const QString& target)
 {
     std::lock_guard lock(m_mutex);
     Deployment d{QStringLiteral("dpl_demo_%1_%2").arg(version).arg(m_deployments.size() + 1), version,
                  QStringLiteral("%1").arg(QRandomGenerator::global()->generate() & 0xfffffff, 7, 16, QLatin1Char('0')),
-                 QDateTime::currentMSecsSinceEpoch()};
+                 QDateTime::currentMSecsSinceEpoch(), target};
     m_deployments.push_back(d);
-    if (!m_pinned)  // after a rollback new builds do not go live until someone promotes
+    // Preview builds never go live; after a rollback production builds do not either, until
+    // someone promotes.
+    if (target == QLatin1String("production") && !m_pinned)
         m_live = int(m_deployments.size()) - 1;
     return d.id;
 }
@@ -226,10 +245,15 @@ DemoPlatform::Response DemoPlatform::route(const Request& request)
         return {200, json({{QStringLiteral("degraded"), request.path == "/demo/degrade"}})};
     }
     if (request.method == "POST" && request.path == "/demo/deploy") {
-        const QString version = QUrlQuery(QString::fromUtf8(request.query)).queryItemValue(QStringLiteral("version"));
+        const QUrlQuery query(QString::fromUtf8(request.query));
+        const QString version = query.queryItemValue(QStringLiteral("version"));
+        const QString target = query.hasQueryItem(QStringLiteral("target")) ? query.queryItemValue(QStringLiteral("target"))
+                                                                            : QStringLiteral("production");
         if (!version.contains(QRegularExpression(QStringLiteral("^v[0-9]{1,6}$"))))
             return {400, vercelError(QStringLiteral("bad_request"), QStringLiteral("version must look like v5"))};
-        return {201, json({{QStringLiteral("id"), deploy(version)}})};
+        if (target != QLatin1String("production") && target != QLatin1String("preview"))
+            return {400, vercelError(QStringLiteral("bad_request"), QStringLiteral("target must be production or preview"))};
+        return {201, json({{QStringLiteral("id"), deploy(version, target)}})};
     }
     if (request.path.startsWith("/v6/") || request.path.startsWith("/v1/") || request.path.startsWith("/v9/")
         || request.path.startsWith("/v10/"))
@@ -266,6 +290,9 @@ DemoPlatform::Response DemoPlatform::health() const
                                                          {QStringLiteral("idle"), idle},
                                                          {QStringLiteral("waiting"), waiting}}},
                      {QStringLiteral("errorRate"), errorRate}};
+    if (const QDateTime migrated = migrationAppliedAtLocked(); migrated.isValid())
+        body.insert(QStringLiteral("schema"), QJsonObject{{QStringLiteral("newestMigration"), m_config.migrationName},
+                                                          {QStringLiteral("appliedAt"), migrated.toString(Qt::ISODateWithMs)}});
     return {bad ? 503 : 200, json(body)};
 }
 
@@ -296,7 +323,7 @@ QJsonObject DemoPlatform::deploymentJson(const Deployment& d) const
             {QStringLiteral("created"), d.createdMs},
             {QStringLiteral("state"), QStringLiteral("READY")},
             {QStringLiteral("readyState"), QStringLiteral("READY")},
-            {QStringLiteral("target"), QStringLiteral("production")},
+            {QStringLiteral("target"), d.target},
             {QStringLiteral("checksConclusion"), QStringLiteral("succeeded")},
             {QStringLiteral("creator"), QJsonObject{{QStringLiteral("username"), QStringLiteral("ci-bot")}}},
             {QStringLiteral("meta"), QJsonObject{{QStringLiteral("githubCommitSha"), d.commit},
@@ -318,8 +345,10 @@ DemoPlatform::Response DemoPlatform::provider(const Request& request)
         m_lastRollbackNs = std::chrono::steady_clock::now().time_since_epoch().count();
         ++m_rollbackCalls;
     }
-    if (write && request.path.contains("/promote/"))
+    if (write && request.path.contains("/promote/")) {
+        m_lastPromoteNs = std::chrono::steady_clock::now().time_since_epoch().count();
         ++m_promoteCalls;
+    }
     switch (failure) {
     case ProviderFailure::Http500:
         return {500, vercelError(QStringLiteral("internal_server_error"), QStringLiteral("An unexpected internal error occurred")), "application/json", delay};
@@ -337,9 +366,11 @@ DemoPlatform::Response DemoPlatform::provider(const Request& request)
     if (request.method == "GET" && request.path == "/v6/deployments") {
         if (query.queryItemValue(QStringLiteral("projectId")) != m_config.projectId)
             return {404, vercelError(QStringLiteral("not_found"), QStringLiteral("Project not found")), "application/json", delay};
+        const QString target = query.queryItemValue(QStringLiteral("target"));
         QJsonArray list;
         for (auto it = m_deployments.rbegin(); it != m_deployments.rend(); ++it)  // newest first, like Vercel
-            list.append(deploymentJson(*it));
+            if (target.isEmpty() || it->target == target)
+                list.append(deploymentJson(*it));
         return {200, json({{QStringLiteral("deployments"), list},
                            {QStringLiteral("pagination"), QJsonObject{{QStringLiteral("count"), list.size()},
                                                                       {QStringLiteral("next"), QJsonValue::Null}}}}),
@@ -361,6 +392,7 @@ DemoPlatform::Response DemoPlatform::provider(const Request& request)
         if (index < 0)
             return {404, vercelError(QStringLiteral("not_found"), QStringLiteral("Deployment not found")), "application/json", delay};
         m_live = index;
+        m_deployments[index].target = QStringLiteral("production");  // a promoted preview build is production now
         m_pinned = parts[4] == "rollback";
         return {201, "{}", "application/json", delay};
     }

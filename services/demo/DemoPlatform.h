@@ -13,8 +13,13 @@
 // - Vercel's REST shape, bearer token required: GET /v6/deployments?projectId=,
 //   GET /v9/projects/{projectId} (which deployment is live, pinned or not),
 //   POST /v1/projects/{projectId}/rollback/{deploymentId}?description= (pins production),
-//   POST /v10/projects/{projectId}/promote/{deploymentId} (unpins).
-// - POST /demo/deploy?version=vN: a new build, live unless production is pinned.
+//   POST /v10/projects/{projectId}/promote/{deploymentId} (unpins; a preview deployment becomes a
+//   production one). GET /v6/deployments takes an optional target=production|preview.
+// - POST /demo/deploy?version=vN[&target=preview]: a new build, live unless production is pinned
+//   (preview builds never go live by themselves: they are what staging shows, promoted by hand).
+// - /api/health also reports the platform's newest schema migration ("schema": {"newestMigration",
+//   "appliedAt"}), applied just before `migrationBeforeVersion` was built: rolling back past it
+//   runs old code on the new schema.
 // Failure injection (tests): provider routes answer 500, hang, or non-JSON; an optional delay of
 // the answers to rollbacks and promotions (the change itself happens at once).
 
@@ -46,6 +51,9 @@ public:
         QString badVersion = QStringLiteral("v4");
         int versions = 4;       // v1..vN exist, oldest first
         QString liveVersion;    // empty: the newest
+        QString previewVersion = QStringLiteral("v5");  // one preview (staging) build; empty: none
+        QString migrationBeforeVersion = QStringLiteral("v3");  // empty: no migration reported
+        QString migrationName = QStringLiteral("0012_contacts_email_not_null");
         quint16 port = 0;       // 0: a free port
     };
 
@@ -67,7 +75,9 @@ public:
     QString liveDeploymentId() const;
     bool pinned() const;
     void setDegraded(bool degraded);
-    QString deploy(const QString& version);  // returns the new deployment id
+    // A new build; returns its id. target "production" (live unless pinned) or "preview".
+    QString deploy(const QString& version, const QString& target = QStringLiteral("production"));
+    QDateTime migrationAppliedAt() const;
     void setProviderFailure(ProviderFailure failure);
     void setProviderDelayMs(int ms) { m_providerDelayMs = ms; }
     int rollbackCalls() const { return m_rollbackCalls; }
@@ -77,6 +87,10 @@ public:
     {
         return std::chrono::steady_clock::time_point(std::chrono::steady_clock::duration(m_lastRollbackNs.load()));
     }
+    std::chrono::steady_clock::time_point lastPromoteReceived() const
+    {
+        return std::chrono::steady_clock::time_point(std::chrono::steady_clock::duration(m_lastPromoteNs.load()));
+    }
 
 private:
     struct Deployment {
@@ -84,6 +98,7 @@ private:
         QString version;
         QString commit;
         qint64 createdMs = 0;
+        QString target = QStringLiteral("production");
     };
     struct Request {
         QByteArray method;
@@ -106,7 +121,8 @@ private:
     Response sample(const QByteArray& what);
     Response provider(const Request& request);
     QJsonObject deploymentJson(const Deployment& d) const;
-    int findLocked(const QString& id) const;  // index in m_deployments, -1 if none; m_mutex held
+    int findLocked(const QString& id) const;
+    QDateTime migrationAppliedAtLocked() const;  // invalid when none is reported; m_mutex held  // index in m_deployments, -1 if none; m_mutex held
 
     Config m_config;
     QThread m_thread;
@@ -124,6 +140,7 @@ private:
     std::atomic<int> m_rollbackCalls{0};
     std::atomic<int> m_promoteCalls{0};
     std::atomic<std::chrono::steady_clock::rep> m_lastRollbackNs{0};
+    std::atomic<std::chrono::steady_clock::rep> m_lastPromoteNs{0};
     std::atomic<quint64> m_requests{0};
 };
 

@@ -38,12 +38,18 @@ Result<QByteArray> CommandDeployProvider::runTemplate(const QString& what, const
     ProcessOptions options;
     options.workingDirectory = m_config.workingDirectory;
     options.timeout = m_config.timeout;
+    options.killProcessGroup = true;
+    options.cancel = &m_cancel;
+    if (m_output)
+        options.onLine = [this](const QByteArray& line) { m_output(QString::fromUtf8(line)); };
+    m_cancel = false;  // a cancel belongs to the call it was meant for
     auto result = ProcessRunner::run(arguments.first(), arguments.mid(1), options);
     if (!result)
         return Error::make(ErrorKind::Io, QStringLiteral("%1: cannot start %2: %3").arg(what, arguments.first(), result.error().message));
-    if (m_output && !result->output.isEmpty())
-        m_output(result->output);
     const QString tail = QString::fromUtf8(result->output.right(300)).trimmed();
+    if (result->cancelled)
+        return Error::make(ErrorKind::Io, QStringLiteral("%1: cancelled by the operator; %2 was stopped%3")
+                                              .arg(what, arguments.first(), tail.isEmpty() ? QString() : QStringLiteral(": ") + tail));
     if (result->timedOut)
         return Error::make(ErrorKind::Timeout, QStringLiteral("%1: %2 did not finish within %3 ms and was stopped%4")
                                                    .arg(what, arguments.first()).arg(m_config.timeout.count())

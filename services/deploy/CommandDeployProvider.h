@@ -5,14 +5,16 @@
 // rollback = ["vercel", "rollback", "{deployment}", "--yes"] or a project's own script. Each
 // template is an argument list: placeholders ({deployment}, {reason}, {project}) are replaced
 // inside single arguments and the program is started directly (ProcessRunner, posix_spawn), never
-// through a shell, so data can never become a command. A deadline kills a hung command; the exit
-// code decides; the output's tail goes into the error and to the output listener.
+// through a shell, so data can never become a command. Its output goes to the output listener line
+// by line as it arrives; a deadline or cancel() kills it (and its children); the exit code
+// decides; the output's tail goes into the error.
 // listDeployments/status run their templates and expect the Vercel JSON shape on stdout.
 
 #include "deploy/DeployProvider.h"
 
 #include <QStringList>
 
+#include <atomic>
 #include <chrono>
 #include <functional>
 
@@ -38,7 +40,10 @@ public:
     Result<void> rollback(const QString& deploymentId, const QString& reason) override;
     Result<void> promote(const QString& deploymentId) override;
 
-    void setOutputListener(std::function<void(const QByteArray&)> listener) { m_output = std::move(listener); }
+    void setOutputListener(std::function<void(const QString& line)> listener) override { m_output = std::move(listener); }
+    bool canCancel() const override { return true; }
+    // Stops the command running now (the next one starts normally).
+    void cancel() override { m_cancel = true; }
 
     // The argument list a template becomes (exposed for tests).
     static QStringList expand(const QStringList& templ, const QString& project, const QString& deployment,
@@ -49,7 +54,8 @@ private:
                                    const QString& reason);
 
     Config m_config;
-    std::function<void(const QByteArray&)> m_output;
+    std::function<void(const QString& line)> m_output;
+    std::atomic<bool> m_cancel{false};
 };
 
 } // namespace ops::services

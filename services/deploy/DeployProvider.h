@@ -11,6 +11,8 @@
 #include <QList>
 #include <QString>
 
+#include <functional>
+
 namespace ops::services {
 
 struct ProviderDeployment {
@@ -38,6 +40,14 @@ public:
     virtual Result<ProviderStatus> status() = 0;
     virtual Result<void> rollback(const QString& deploymentId, const QString& reason) = 0;
     virtual Result<void> promote(const QString& deploymentId) = 0;
+
+    // Live output of a provider call, one line at a time, on the calling (worker) thread. A
+    // provider that has no output (HTTP) never calls it.
+    virtual void setOutputListener(std::function<void(const QString& line)> listener) { (void)listener; }
+    // Whether cancel() can stop a call in progress, and the stop itself (any thread): the call
+    // then fails with "cancelled". A provider that cannot stop its calls ignores it.
+    virtual bool canCancel() const { return false; }
+    virtual void cancel() {}
 };
 
 } // namespace ops::services

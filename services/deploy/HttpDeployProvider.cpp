@@ -86,7 +86,8 @@ Result<QJsonDocument> HttpDeployProvider::call(const QString& what, const QByteA
 Result<QList<ProviderDeployment>> HttpDeployProvider::listDeployments()
 {
     auto document = call(QStringLiteral("list deployments of %1").arg(m_config.projectId), "GET",
-                         QStringLiteral("/v6/deployments"), {{QStringLiteral("projectId"), m_config.projectId}}, true);
+                         QStringLiteral("/v6/deployments"),
+                         {{QStringLiteral("projectId"), m_config.projectId}, {QStringLiteral("target"), m_config.target}}, true);
     if (!document)
         return document.error();
     const QJsonValue list = document->object().value(QStringLiteral("deployments"));
@@ -120,6 +121,16 @@ Result<QList<ProviderDeployment>> HttpDeployProvider::listDeployments()
 
 Result<ProviderStatus> HttpDeployProvider::status()
 {
+    if (m_config.target != QLatin1String("production")) {
+        // A preview (staging) environment has no alias: what it shows is its newest ready build.
+        auto list = listDeployments();
+        if (!list)
+            return list.error();
+        for (const ProviderDeployment& d : list.value())
+            if (d.state == QLatin1String("READY"))
+                return ProviderStatus{d.id, false};
+        return ProviderStatus{};
+    }
     auto document = call(QStringLiteral("read project %1").arg(m_config.projectId), "GET",
                          QStringLiteral("/v9/projects/%1").arg(m_config.projectId), {}, true);
     if (!document)

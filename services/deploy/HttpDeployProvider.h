@@ -2,8 +2,9 @@
 #pragma once
 
 // HttpDeployProvider: Vercel's REST shape (also served by the demo platform).
-//   list      GET  /v6/deployments?projectId=P
-//   status    GET  /v9/projects/P            (targets.production, rollbackPinned)
+//   list      GET  /v6/deployments?projectId=P&target=T   (T: production, or preview for staging)
+//   status    GET  /v9/projects/P            (targets.production, rollbackPinned); for the preview
+//                                            target: the newest READY preview deployment
 //   rollback  POST /v1/projects/P/rollback/D?description=REASON
 //   promote   POST /v10/projects/P/promote/D
 // Bearer token in the Authorization header (given by the caller from the secret store; never
@@ -25,6 +26,7 @@ public:
         QString baseUrl = QStringLiteral("https://api.vercel.com");
         QString projectId;
         QString teamId;  // optional ?teamId=
+        QString target = QStringLiteral("production");  // which deployments this environment is
         QByteArray token;
         std::chrono::milliseconds timeout{10000};
         int readRetries = 2;

@@ -2,20 +2,25 @@
 #include "deployments/DeploymentsPanel.h"
 
 #include "demo/DemoPlatform.h"
+#include "deploy/AuditVerifier.h"
+#include "deploy/CommandDeployProvider.h"
 #include "deploy/HttpDeployProvider.h"
+#include "deployments/EnvironmentCard.h"
+#include "deployments/RolloutDialogs.h"
 
+#include <QApplication>
 #include <QHBoxLayout>
 #include <QHeaderView>
-#include <QInputDialog>
 #include <QLabel>
-#include <QMessageBox>
+#include <QListWidget>
 #include <QPlainTextEdit>
 #include <QPointer>
 #include <QPushButton>
+#include <QSettings>
 #include <QSplitter>
+#include <QTabWidget>
 #include <QTableWidget>
 #include <QUuid>
-#include <QApplication>
 #include <QVBoxLayout>
 #include <QtConcurrent/QtConcurrentRun>
 
@@ -25,92 +30,199 @@ using namespace ops::services;
 
 namespace {
 
-QTableWidget* makeTable(const QStringList& headers, QWidget* parent)
+QTableWidget* makeTable(const QStringList& headers, const QString& objectName, QWidget* parent)
 {
     auto* table = new QTableWidget(0, int(headers.size()), parent);
+    table->setObjectName(objectName);
     table->setHorizontalHeaderLabels(headers);
     table->setEditTriggers(QAbstractItemView::NoEditTriggers);
     table->setSelectionBehavior(QAbstractItemView::SelectRows);
+    table->setTabKeyNavigation(false);  // Tab leaves the table: the rest of the tab stays keyboard reachable
     table->verticalHeader()->hide();
     table->horizontalHeader()->setStretchLastSection(true);
     return table;
 }
 
-QTableWidgetItem* item(const QString& text)
+// Plain text: provider data, reasons and messages are never rendered as markup.
+QTableWidgetItem* item(const QString& text) { return new QTableWidgetItem(text); }
+
+void setRow(QTableWidget* table, int row, const QStringList& cells)
 {
-    auto* i = new QTableWidgetItem(text);  // plain text: provider data is never rendered as markup
-    return i;
+    for (int column = 0; column < cells.size(); ++column)
+        table->setItem(row, column, item(cells[column]));
 }
 
-bool defaultConfirm(QWidget* parent, const RollbackPlan& plan, QString* reason)
+QString utc(const QDateTime& time, const QString& format = QStringLiteral("yyyy-MM-dd HH:mm:ss"))
 {
-    bool ok = false;
-    const QString text = QInputDialog::getText(
-        parent, plan.sentence(),
-        QStringLiteral("%1?\nThe code rolls back; the database schema does not.\nReason (sent to the provider and recorded):")
-            .arg(plan.sentence()),
-        QLineEdit::Normal, QString(), &ok);
-    if (ok)
-        *reason = text;
-    return ok;
+    return time.isValid() ? time.toUTC().toString(format) : QString();
+}
+
+bool mayOverrideGate(const QString& roleLevel)
+{
+    return roleLevel == QLatin1String("approver") || roleLevel == QLatin1String("admin");
 }
 
 } // namespace
 
 DeploymentsPanel::DeploymentsPanel(RolloutService& service, QWidget* parent)
-    : QWidget(parent), m_service(service), m_confirm(defaultConfirm)
+    : DeploymentsPanel(QList<RolloutService*>{&service}, parent)
 {
-    auto* layout = new QVBoxLayout(this);
-    auto* top = new QHBoxLayout;
-    m_status = new QLabel(QStringLiteral("Loading deployments..."), this);
-    m_status->setTextFormat(Qt::PlainText);
-    m_status->setObjectName(QStringLiteral("deploymentsStatus"));
-    m_rollback = new QPushButton(QStringLiteral("&Roll back"), this);
-    m_rollback->setObjectName(QStringLiteral("rollbackButton"));
-    m_rollback->setEnabled(false);
-    m_refresh = new QPushButton(QStringLiteral("Re&fresh"), this);
-    top->addWidget(m_status, 1);
-    top->addWidget(m_refresh);
-    top->addWidget(m_rollback);
-    layout->addLayout(top);
+}
 
-    auto* split = new QSplitter(Qt::Vertical, this);
-    m_history = makeTable({QStringLiteral(""), QStringLiteral("Version"), QStringLiteral("Health"), QStringLiteral("Created (UTC)"),
-                           QStringLiteral("By"), QStringLiteral("Provider id")}, split);
-    m_history->setObjectName(QStringLiteral("deploymentHistory"));
-    m_output = new QPlainTextEdit(split);
+DeploymentsPanel::DeploymentsPanel(const QList<RolloutService*>& environments, QWidget* parent)
+    : QWidget(parent), m_services(environments)
+{
+    m_confirm = [this](QWidget* parentWidget, const RolloutPlan& plan, QString* reason, QString* gateOverride) {
+        return confirmRollout(parentWidget, plan, mayOverrideGate(m_cards.first()->snapshot().roleLevel), reason, gateOverride);
+    };
+    m_askLock = askLock;
+
+    auto* layout = new QVBoxLayout(this);
+    // The environments side by side.
+    auto* cards = new QHBoxLayout;
+    for (int i = 0; i < m_services.size(); ++i) {
+        RolloutService* service = m_services[i];
+        auto* card = new EnvironmentCard(service->environmentName(), i == 0 ? QString() : m_services.first()->environmentName(), this);
+        m_cards.append(card);
+        cards->addWidget(card, 1);
+        connect(card, &EnvironmentCard::rollbackClicked, this, [this, i] { startRollback(i); });
+        connect(card, &EnvironmentCard::undoClicked, this, [this, i] { startUndo(i); });
+        connect(card, &EnvironmentCard::promoteClicked, this, [this, i] { startPromotion(i); });
+        connect(card, &EnvironmentCard::lockClicked, this, [this, i] { lockOrUnlock(i, true); });
+        connect(card, &EnvironmentCard::unlockClicked, this, [this, i] { lockOrUnlock(i, false); });
+        // Progress and states arrive on the worker thread; the panel shows them on its own.
+        QPointer<DeploymentsPanel> self(this);
+        service->setProgressListener([self](const QString& line) {
+            QMetaObject::invokeMethod(qApp, [self, line] { if (self) self->appendOutput(line); }, Qt::QueuedConnection);
+        });
+        service->setStateListener([self](qint64 rollout, const QString& state, const QString& message) {
+            QMetaObject::invokeMethod(qApp, [self, rollout, state, message] {
+                if (self)
+                    self->addTimelineEntry(QStringLiteral("%1  (rollout %2)").arg(state).arg(rollout), message);
+            }, Qt::QueuedConnection);
+        });
+    }
+    if (!m_cards.isEmpty())
+        m_cards.first()->rollbackButton()->setText(QStringLiteral("&Roll back"));  // Alt+R: the button that matters most
+    m_refresh = new QPushButton(QStringLiteral("Re&fresh"), this);
+    cards->addWidget(m_refresh, 0, Qt::AlignTop);
+    layout->addLayout(cards);
+
+    auto* split = new QSplitter(Qt::Horizontal, this);
+    auto* history = new QTabWidget(split);
+    m_history = makeTable({QStringLiteral("Environment"), QString(), QStringLiteral("Version"), QStringLiteral("Health"),
+                           QStringLiteral("Created (UTC)"), QStringLiteral("Built by"), QStringLiteral("Provider id")},
+                          QStringLiteral("deploymentHistory"), history);
+    m_operations = makeTable({QStringLiteral("Environment"), QStringLiteral("Requested (UTC)"), QStringLiteral("Operation"),
+                              QStringLiteral("From -> to"), QStringLiteral("Initiated by"), QStringLiteral("State"),
+                              QStringLiteral("Reason"), QStringLiteral("Gate override"), QStringLiteral("Message")},
+                             QStringLiteral("operationHistory"), history);
+    auto* auditPage = new QWidget(history);
+    auto* auditLayout = new QVBoxLayout(auditPage);
+    auto* auditTop = new QHBoxLayout;
+    m_verifyAudit = new QPushButton(QStringLiteral("&Verify chain"), auditPage);
+    m_verifyAudit->setObjectName(QStringLiteral("verifyAuditButton"));
+    m_verifyAudit->setToolTip(QStringLiteral("Recompute the audit log's hash chain and report the first broken link"));
+    m_auditResult = new QLabel(auditPage);
+    m_auditResult->setTextFormat(Qt::PlainText);
+    m_auditResult->setObjectName(QStringLiteral("auditVerification"));
+    auditTop->addWidget(m_verifyAudit);
+    auditTop->addWidget(m_auditResult, 1);
+    m_audit = makeTable({QStringLiteral("#"), QStringLiteral("At (UTC)"), QStringLiteral("Who"), QStringLiteral("Action"),
+                         QStringLiteral("Subject")}, QStringLiteral("auditLog"), auditPage);
+    auditLayout->addLayout(auditTop);
+    auditLayout->addWidget(m_audit, 1);
+    history->addTab(m_history, QStringLiteral("&Deployments"));
+    history->addTab(m_operations, QStringLiteral("&Operations"));
+    history->addTab(auditPage, QStringLiteral("&Audit log"));
+
+    // The running operation: its states, its output, its Cancel.
+    auto* running = new QWidget(split);
+    auto* runningLayout = new QVBoxLayout(running);
+    runningLayout->setContentsMargins(0, 0, 0, 0);
+    auto* runningTop = new QHBoxLayout;
+    auto* runningTitle = new QLabel(QStringLiteral("Running operation"), running);
+    m_cancel = new QPushButton(QStringLiteral("&Cancel operation"), running);
+    m_cancel->setObjectName(QStringLiteral("cancelButton"));
+    m_cancel->setEnabled(false);
+    m_cancel->setToolTip(QStringLiteral("No operation is running"));
+    runningTop->addWidget(runningTitle, 1);
+    runningTop->addWidget(m_cancel);
+    m_timeline = new QListWidget(running);
+    m_timeline->setObjectName(QStringLiteral("rolloutTimeline"));
+    m_timeline->setMaximumHeight(120);
+    m_output = new QPlainTextEdit(running);
     m_output->setReadOnly(true);
     m_output->setObjectName(QStringLiteral("rolloutOutput"));
-    m_output->setPlaceholderText(QStringLiteral("Output of the running operation"));
-    m_audit = makeTable({QStringLiteral("#"), QStringLiteral("At (UTC)"), QStringLiteral("Who"), QStringLiteral("Action"),
-                         QStringLiteral("Subject")}, split);
-    m_audit->setObjectName(QStringLiteral("auditLog"));
-    split->addWidget(m_history);
-    split->addWidget(m_output);
-    split->addWidget(m_audit);
+    m_output->setPlaceholderText(QStringLiteral("Output of the running operation, line by line as it arrives"));
+    runningLayout->addLayout(runningTop);
+    runningLayout->addWidget(m_timeline);
+    runningLayout->addWidget(m_output, 1);
+    split->addWidget(history);
+    split->addWidget(running);
+    split->setStretchFactor(0, 3);
+    split->setStretchFactor(1, 2);
     layout->addWidget(split, 1);
 
     connect(m_refresh, &QPushButton::clicked, this, &DeploymentsPanel::refresh);
-    connect(m_rollback, &QPushButton::clicked, this, &DeploymentsPanel::startRollback);
+    // At quit the console shuts its pool down before the window (and this panel) goes: a worker
+    // still using the pool then would outlive it. Let the running work end first (a rollout is
+    // finished, not abandoned half-way).
+    connect(qApp, &QCoreApplication::aboutToQuit, this, [this] {
+        m_running.waitForFinished();
+        m_auditRunning.waitForFinished();
+    });
+    connect(m_cancel, &QPushButton::clicked, this, &DeploymentsPanel::cancelOperation);
+    connect(m_verifyAudit, &QPushButton::clicked, this, &DeploymentsPanel::verifyAudit);
 }
 
 DeploymentsPanel::~DeploymentsPanel()
 {
-    // The worker refers to the service, owned with this panel: let it finish first.
+    // The workers refer to the services, which may outlive the panel: let them finish, then
+    // stop the services from calling back into it.
     m_running.waitForFinished();
+    m_auditRunning.waitForFinished();
+    for (RolloutService* service : m_services) {
+        service->setProgressListener({});
+        service->setStateListener({});
+    }
 }
 
-QString DeploymentsPanel::statusText() const { return m_status->text(); }
+QPushButton* DeploymentsPanel::rollbackButton(int environment) const
+{
+    return m_cards.value(environment) ? m_cards[environment]->rollbackButton() : nullptr;
+}
+
+QString DeploymentsPanel::statusText(int environment) const
+{
+    return m_cards.value(environment) ? m_cards[environment]->statusText() : QString();
+}
+
 QString DeploymentsPanel::outputText() const { return m_output->toPlainText(); }
 
-void DeploymentsPanel::setBusy(bool busy, const QString& why)
+QStringList DeploymentsPanel::timeline() const
 {
-    m_busy = busy;
-    m_refresh->setEnabled(!busy);
-    if (busy) {
-        m_rollback->setEnabled(false);
-        m_rollback->setToolTip(why);
-    }
+    QStringList entries;
+    for (int i = 0; i < m_timeline->count(); ++i)
+        entries << m_timeline->item(i)->text();
+    return entries;
+}
+
+QString DeploymentsPanel::auditVerification() const { return m_auditResult->text(); }
+
+void DeploymentsPanel::setBusy(const QString& why)
+{
+    m_busy = why;
+    m_refresh->setEnabled(why.isEmpty());
+    m_refresh->setToolTip(why);
+    updateButtons();
+}
+
+void DeploymentsPanel::updateButtons()
+{
+    const QString targetLock = m_cards.isEmpty() ? QString() : m_cards.first()->snapshot().lock;
+    for (int i = 0; i < m_cards.size(); ++i)
+        m_cards[i]->updateButtons(m_busy, i == 0 ? QString() : targetLock);
 }
 
 void DeploymentsPanel::appendOutput(const QString& line)
@@ -118,27 +230,36 @@ void DeploymentsPanel::appendOutput(const QString& line)
     m_output->appendPlainText(QDateTime::currentDateTimeUtc().toString(QStringLiteral("HH:mm:ss ")) + line);
 }
 
-void DeploymentsPanel::showError(const QString& message)
+void DeploymentsPanel::addTimelineEntry(const QString& state, const QString& message)
 {
-    m_status->setText(QStringLiteral("Deployments unavailable: %1").arg(message));
+    auto* entry = new QListWidgetItem(QStringLiteral("%1  %2  %3")
+                                          .arg(QDateTime::currentDateTimeUtc().toString(QStringLiteral("HH:mm:ss")), state, message));
+    m_timeline->addItem(entry);
+    m_timeline->scrollToBottom();
 }
 
 void DeploymentsPanel::start()
 {
     // Crash recovery first (a console that died mid-rollout), then the first view.
-    setBusy(true, QStringLiteral("Recovering unfinished operations"));
+    setBusy(QStringLiteral("Recovering unfinished operations"));
     QPointer<DeploymentsPanel> self(this);
-    m_running = QtConcurrent::run([this, self] {
-        auto outcomes = m_service.recover();
-        QMetaObject::invokeMethod(qApp, [self, outcomes] {
-            if (!self)
-                return;
-            self->setBusy(false);
+    const QList<RolloutService*> services = m_services;
+    m_running = QtConcurrent::run([self, services] {
+        QStringList lines;
+        for (RolloutService* service : services) {
+            auto outcomes = service->recover();
             if (!outcomes)
-                self->appendOutput(QStringLiteral("recovery: %1").arg(outcomes.error().message));
+                lines << QStringLiteral("recovery of %1: %2").arg(service->environmentName(), outcomes.error().message);
             else
                 for (const RolloutOutcome& o : outcomes.value())
-                    self->appendOutput(QStringLiteral("recovered rollout %1: %2: %3").arg(o.rolloutId).arg(o.state, o.message));
+                    lines << QStringLiteral("recovered rollout %1: %2: %3").arg(o.rolloutId).arg(o.state, o.message);
+        }
+        QMetaObject::invokeMethod(qApp, [self, lines] {
+            if (!self)
+                return;
+            self->setBusy({});
+            for (const QString& line : lines)
+                self->appendOutput(line);
             self->refresh();
         }, Qt::QueuedConnection);
     });
@@ -146,113 +267,152 @@ void DeploymentsPanel::start()
 
 void DeploymentsPanel::refresh()
 {
-    if (m_busy)
+    if (!m_busy.isEmpty())
         return;
-    setBusy(true, QStringLiteral("Refreshing"));
+    setBusy(QStringLiteral("Refreshing"));
     QPointer<DeploymentsPanel> self(this);
-    m_running = QtConcurrent::run([this, self] {
-        auto synced = m_service.sync();
-        auto snapshot = m_service.snapshot();
-        QMetaObject::invokeMethod(qApp, [self, synced, snapshot] {
+    const QList<RolloutService*> services = m_services;
+    m_running = QtConcurrent::run([self, services] {
+        QList<Result<EnvironmentSnapshot>> snapshots;
+        QStringList problems;
+        for (RolloutService* service : services) {
+            if (auto synced = service->sync(); !synced)
+                problems << QStringLiteral("provider: %1").arg(synced.error().message);
+            else
+                problems << QString();
+            snapshots.append(service->snapshot());
+        }
+        QMetaObject::invokeMethod(qApp, [self, snapshots, problems] {
             if (!self)
                 return;
-            self->setBusy(false);
-            if (!snapshot) {
-                self->showError(snapshot.error().message);
-            } else {
-                self->showSnapshot(snapshot.value());
-                if (!synced)
-                    self->m_status->setText(self->m_status->text() + QStringLiteral("  (provider: %1)").arg(synced.error().message));
-            }
+            self->showSnapshots(snapshots, problems);
+            self->setBusy({});
             emit self->refreshed();
         }, Qt::QueuedConnection);
     });
 }
 
-void DeploymentsPanel::showSnapshot(const EnvironmentSnapshot& s)
+void DeploymentsPanel::showSnapshots(const QList<Result<EnvironmentSnapshot>>& snapshots, const QStringList& syncProblems)
 {
-    m_roleLevel = s.roleLevel;
-    m_unfinished = s.unfinished;
-    QString status = QStringLiteral("%1: %2 (%3)").arg(s.environment, s.currentVersion.isEmpty() ? QStringLiteral("unknown") : s.currentVersion,
-                                                       s.currentHealth.isEmpty() ? QStringLiteral("unknown") : s.currentHealth);
-    if (s.pinned)
-        status += QStringLiteral(" | PINNED after a rollback: new builds do not go live until promoted");
-    if (!s.lock.isEmpty())
-        status += QStringLiteral(" | LOCKED by %1").arg(s.lock);
-    if (!s.unfinished.isEmpty())
-        status += QStringLiteral(" | in progress: %1").arg(s.unfinished);
-    m_status->setText(status);
-
-    m_history->setRowCount(int(s.deployments.size()));
-    for (int row = 0; row < s.deployments.size(); ++row) {
-        const DeploymentRow& d = s.deployments[row];
-        m_history->setItem(row, 0, item(d.current ? QStringLiteral("live") : d.rolledBackTo ? QStringLiteral("rolled back to") : QString()));
-        m_history->setItem(row, 1, item(d.version));
-        m_history->setItem(row, 2, item(d.health));
-        m_history->setItem(row, 3, item(d.created.toUTC().toString(QStringLiteral("yyyy-MM-dd HH:mm"))));
-        m_history->setItem(row, 4, item(d.createdBy));
-        m_history->setItem(row, 5, item(d.providerId));
+    QList<DeploymentRow> deployments;
+    QStringList deploymentEnvironments;
+    QList<RolloutRow> rollouts;
+    QStringList rolloutEnvironments;
+    for (int i = 0; i < snapshots.size() && i < m_cards.size(); ++i) {
+        if (!snapshots[i]) {
+            m_cards[i]->showError(snapshots[i].error().message);
+            continue;
+        }
+        const EnvironmentSnapshot& s = snapshots[i].value();
+        m_cards[i]->showSnapshot(s);
+        if (!syncProblems.value(i).isEmpty())
+            m_cards[i]->setToolTip(syncProblems[i]);
+        for (const DeploymentRow& d : s.deployments) {
+            deployments.append(d);
+            deploymentEnvironments.append(s.environment);
+        }
+        for (const RolloutRow& r : s.rollouts) {
+            rollouts.append(r);
+            rolloutEnvironments.append(s.environment);
+        }
+        if (i == 0) {  // the project's audit log, the same from every environment
+            // The chain spans every project: only an admin (or the owner) sees all of its rows,
+            // anyone else would see gaps and a "broken" chain that is not.
+            const bool seesEveryRow = s.roleLevel == QLatin1String("admin");
+            m_verifyAudit->setEnabled(seesEveryRow && !m_auditRunning.isRunning());
+            m_verifyAudit->setToolTip(seesEveryRow ? QStringLiteral("Recompute the audit log's hash chain and report the first broken link")
+                                                   : QStringLiteral("Verifying the chain needs every row: the ops_admin role (you are %1)")
+                                                         .arg(s.roleLevel));
+            m_audit->setRowCount(int(s.audit.size()));
+            for (int row = 0; row < s.audit.size(); ++row) {
+                const AuditRow& a = s.audit[row];
+                setRow(m_audit, row, {QString::number(a.id), utc(a.at), a.actor, a.action, a.subject});
+            }
+            m_audit->resizeColumnsToContents();
+        }
+    }
+    m_history->setRowCount(int(deployments.size()));
+    for (int row = 0; row < deployments.size(); ++row) {
+        const DeploymentRow& d = deployments[row];
+        setRow(m_history, row, {deploymentEnvironments[row],
+                                d.current ? QStringLiteral("live") : d.rolledBackTo ? QStringLiteral("rolled back to") : QString(),
+                                d.version, d.health, utc(d.created, QStringLiteral("yyyy-MM-dd HH:mm")), d.createdBy, d.providerId});
     }
     m_history->resizeColumnsToContents();
-    m_audit->setRowCount(int(s.audit.size()));
-    for (int row = 0; row < s.audit.size(); ++row) {
-        const AuditRow& a = s.audit[row];
-        m_audit->setItem(row, 0, item(QString::number(a.id)));
-        m_audit->setItem(row, 1, item(a.at.toUTC().toString(QStringLiteral("yyyy-MM-dd HH:mm:ss"))));
-        m_audit->setItem(row, 2, item(a.actor));
-        m_audit->setItem(row, 3, item(a.action));
-        m_audit->setItem(row, 4, item(a.subject));
+    m_operations->setRowCount(int(rollouts.size()));
+    for (int row = 0; row < rollouts.size(); ++row) {
+        const RolloutRow& r = rollouts[row];
+        // Rollbacks stand out: they are what someone did in an incident.
+        setRow(m_operations, row, {rolloutEnvironments[row], utc(r.requestedAt),
+                                   r.kind == QLatin1String("rollback") ? QStringLiteral("ROLLBACK") : r.kind,
+                                   QStringLiteral("%1 -> %2").arg(r.fromVersion, r.toVersion), r.requestedBy, r.state, r.reason,
+                                   r.gateOverride, r.message});
     }
-    m_audit->resizeColumnsToContents();
-
-    // The button says why it is disabled.
-    QString why;
-    if (m_roleLevel == QLatin1String("viewer") || m_roleLevel == QLatin1String("none"))
-        why = QStringLiteral("Rolling back needs the ops_operator role");
-    else if (!m_unfinished.isEmpty())
-        why = QStringLiteral("Another operation is in progress: %1").arg(m_unfinished);
-    m_rollback->setEnabled(why.isEmpty());
-    m_rollback->setToolTip(why.isEmpty() ? QStringLiteral("Roll %1 back to the last deployment that passed its health check").arg(s.environment)
-                                         : why);
+    m_operations->resizeColumnsToContents();
+    updateButtons();
 }
 
-void DeploymentsPanel::startRollback()
+void DeploymentsPanel::startRollback(int environment)
 {
-    if (m_busy)
+    runOperation(environment, QStringLiteral("rollback"), [](RolloutService& s) { return s.planRollback(); });
+}
+
+void DeploymentsPanel::startUndo(int environment)
+{
+    runOperation(environment, QStringLiteral("undo"), [](RolloutService& s) { return s.planUndo(); });
+}
+
+void DeploymentsPanel::startPromotion(int environment)
+{
+    if (environment <= 0 || environment >= m_services.size())
         return;
-    setBusy(true, QStringLiteral("Planning the rollback"));
+    const QString source = m_services[environment]->environmentName();
+    // The promotion runs in the target environment (the first one).
+    runOperation(0, QStringLiteral("promotion"), [source](RolloutService& s) { return s.planPromotion(source); });
+}
+
+void DeploymentsPanel::runOperation(int environment, const QString& what, Planner planner)
+{
+    if (!m_busy.isEmpty() || environment < 0 || environment >= m_services.size())
+        return;
+    setBusy(QStringLiteral("Planning the %1").arg(what));
     QPointer<DeploymentsPanel> self(this);
-    m_running = QtConcurrent::run([this, self] {
-        auto plan = m_service.planRollback();
-        QMetaObject::invokeMethod(qApp, [self, plan] {
+    RolloutService* service = m_services[environment];
+    m_running = QtConcurrent::run([self, service, planner, what] {
+        auto plan = planner(*service);
+        QMetaObject::invokeMethod(qApp, [self, service, plan, what] {
             if (!self)
                 return;
-            self->setBusy(false);
+            self->setBusy({});
             if (!plan) {
-                self->appendOutput(QStringLiteral("cannot roll back: %1").arg(plan.error().message));
+                self->appendOutput(QStringLiteral("cannot start the %1: %2").arg(what, plan.error().message));
                 self->refresh();
                 return;
             }
-            QString reason;
-            if (!self->m_confirm(self, plan.value(), &reason)) {
+            QString reason, gateOverride;
+            if (!self->m_confirm(self, plan.value(), &reason, &gateOverride)) {
                 self->refresh();
                 return;
             }
-            self->setBusy(true, QStringLiteral("Rolling back"));
+            const RolloutPlan chosen = plan.value();
+            self->m_timeline->clear();
+            self->setBusy(QStringLiteral("An operation is running: %1").arg(chosen.sentence()));
+            self->m_cancel->setEnabled(service->canCancel());
+            self->m_cancel->setToolTip(service->canCancel() ? QStringLiteral("Stop the provider command now (the operation ends failed)")
+                                                            : QStringLiteral("The HTTP provider's request cannot be stopped; it times out on its own"));
             const QString key = QUuid::createUuid().toString(QUuid::WithoutBraces);
-            self->m_service.setProgressListener([self](const QString& line) {
-                QMetaObject::invokeMethod(qApp, [self, line] { if (self) self->appendOutput(line); }, Qt::QueuedConnection);
-            });
-            const RollbackPlan chosen = plan.value();
-            RolloutService* service = &self->m_service;
-            self->m_running = QtConcurrent::run([self, service, chosen, reason, key] {
-                auto outcome = service->rollback(chosen, reason, key);
+            self->m_running = QtConcurrent::run([self, service, chosen, reason, key, gateOverride] {
+                auto outcome = service->run(chosen, reason, key, gateOverride);
                 QMetaObject::invokeMethod(qApp, [self, outcome] {
                     if (!self)
                         return;
-                    self->setBusy(false);
+                    self->m_cancel->setEnabled(false);
+                    self->m_cancel->setToolTip(QStringLiteral("No operation is running"));
+                    self->setBusy({});
                     const QString state = outcome ? outcome->state : QStringLiteral("refused");
                     const QString message = outcome ? outcome->message : outcome.error().message;
+                    if (!outcome)
+                        self->addTimelineEntry(state, message);
                     self->appendOutput(QStringLiteral("%1: %2").arg(state, message));
                     emit self->rolloutFinished(state, message);
                     self->refresh();
@@ -260,6 +420,66 @@ void DeploymentsPanel::startRollback()
             });
         }, Qt::QueuedConnection);
     });
+}
+
+void DeploymentsPanel::lockOrUnlock(int environment, bool lock)
+{
+    if (!m_busy.isEmpty() || environment < 0 || environment >= m_services.size())
+        return;
+    RolloutService* service = m_services[environment];
+    QString reason;
+    QDateTime until;
+    if (lock && !m_askLock(this, service->environmentName(), &reason, &until))
+        return;
+    setBusy(lock ? QStringLiteral("Locking") : QStringLiteral("Unlocking"));
+    QPointer<DeploymentsPanel> self(this);
+    m_running = QtConcurrent::run([self, service, lock, reason, until] {
+        const Result<void> done = lock ? service->lock(reason, until) : service->unlock();
+        QMetaObject::invokeMethod(qApp, [self, done, lock, name = service->environmentName()] {
+            if (!self)
+                return;
+            self->setBusy({});
+            self->appendOutput(done ? QStringLiteral("%1 %2").arg(name, lock ? QStringLiteral("locked") : QStringLiteral("unlocked"))
+                                    : QStringLiteral("cannot %1 %2: %3").arg(lock ? QStringLiteral("lock") : QStringLiteral("unlock"), name,
+                                                                             done.error().message));
+            self->refresh();
+        }, Qt::QueuedConnection);
+    });
+}
+
+void DeploymentsPanel::verifyAudit()
+{
+    if (m_services.isEmpty() || m_auditRunning.isRunning())
+        return;
+    m_verifyAudit->setEnabled(false);
+    m_auditResult->setText(QStringLiteral("Verifying..."));
+    QPointer<DeploymentsPanel> self(this);
+    Pool* pool = &m_services.first()->pool();
+    m_auditRunning = QtConcurrent::run([self, pool] {
+        auto verification = AuditVerifier::verify(*pool);
+        QMetaObject::invokeMethod(qApp, [self, verification] {
+            if (!self)
+                return;
+            self->m_verifyAudit->setEnabled(true);
+            if (!verification) {
+                self->m_auditResult->setText(QStringLiteral("Cannot verify: %1").arg(verification.error().message));
+                return;
+            }
+            self->m_auditResult->setText(
+                verification->intact ? QStringLiteral("Chain intact: %1 rows verified").arg(verification->rowsChecked)
+                                     : QStringLiteral("Chain BROKEN at row %1: %2").arg(verification->brokenAtId).arg(verification->problem));
+            emit self->auditVerified(verification->intact);
+        }, Qt::QueuedConnection);
+    });
+}
+
+void DeploymentsPanel::cancelOperation()
+{
+    // Thread-safe by contract (DeployProvider::cancel); the running call fails with "cancelled".
+    for (RolloutService* service : m_services)
+        if (service->canCancel())
+            service->cancel();
+    appendOutput(QStringLiteral("cancel requested"));
 }
 
 namespace {
@@ -270,13 +490,31 @@ public:
     explicit DeploymentsTab(QWidget* parent) : QWidget(parent) {}
     ~DeploymentsTab() override
     {
-        delete m_panel;  // waits for its worker before the service goes
+        delete m_panel;  // waits for its worker before the services go
     }
     std::unique_ptr<DemoPlatform> demo;
-    std::unique_ptr<HttpDeployProvider> provider;
-    std::unique_ptr<RolloutService> service;
+    std::vector<std::unique_ptr<DeployProvider>> providers;
+    std::vector<std::unique_ptr<RolloutService>> services;
     DeploymentsPanel* m_panel = nullptr;
 };
+
+// Production's provider: the command provider when the settings name a rollback command
+// (deploy/commandRollback, deploy/commandPromote, deploy/commandList, deploy/commandStatus as
+// argument lists; deploy/commandTimeoutSeconds), else the HTTP one.
+std::unique_ptr<DeployProvider> productionProvider(const HttpDeployProvider::Config& http)
+{
+    const QSettings settings;
+    if (!settings.contains(QStringLiteral("deploy/commandRollback")))
+        return std::make_unique<HttpDeployProvider>(http);
+    CommandDeployProvider::Config config;
+    config.project = http.projectId;
+    config.rollbackTemplate = settings.value(QStringLiteral("deploy/commandRollback")).toStringList();
+    config.promoteTemplate = settings.value(QStringLiteral("deploy/commandPromote")).toStringList();
+    config.listTemplate = settings.value(QStringLiteral("deploy/commandList")).toStringList();
+    config.statusTemplate = settings.value(QStringLiteral("deploy/commandStatus")).toStringList();
+    config.timeout = std::chrono::seconds(settings.value(QStringLiteral("deploy/commandTimeoutSeconds"), 120).toInt());
+    return std::make_unique<CommandDeployProvider>(config);
+}
 
 } // namespace
 
@@ -309,15 +547,24 @@ QWidget* createDeploymentsTab(Pool& pool, const QString& projectSlug, QWidget* p
         if (healthUrl.isEmpty())
             healthUrl = demo->baseUrl();
     }
-    tab->provider = std::make_unique<HttpDeployProvider>(providerConfig);
-    RolloutService::Config config;
-    config.projectSlug = projectSlug;  // resolved by the service on its first (worker) call
-    config.providerProject = providerConfig.projectId;
-    config.verification.baseUrl = healthUrl;
-    config.verification.smokePaths = {QStringLiteral("/api/health"), QStringLiteral("/api/contacts"), QStringLiteral("/api/campaigns"),
-                                      QStringLiteral("/api/contacts"), QStringLiteral("/api/campaigns")};
-    tab->service = std::make_unique<RolloutService>(pool, *tab->provider, config);
-    tab->m_panel = new DeploymentsPanel(*tab->service, tab);
+    // Production first (where promotions go), then staging: the provider's preview builds.
+    HttpDeployProvider::Config stagingConfig = providerConfig;
+    stagingConfig.target = QStringLiteral("preview");
+    tab->providers.push_back(productionProvider(providerConfig));
+    tab->providers.push_back(std::make_unique<HttpDeployProvider>(stagingConfig));
+
+    RolloutService::Config production;
+    production.projectSlug = projectSlug;  // resolved by the service on its first (worker) call
+    production.providerProject = providerConfig.projectId;
+    production.verification.baseUrl = healthUrl;
+    production.verification.smokePaths = {QStringLiteral("/api/health"), QStringLiteral("/api/contacts"), QStringLiteral("/api/campaigns"),
+                                          QStringLiteral("/api/contacts"), QStringLiteral("/api/campaigns")};
+    RolloutService::Config staging = production;
+    staging.environment = QStringLiteral("staging");
+    staging.verification.baseUrl.clear();  // preview builds have no health endpoint of their own here
+    tab->services.push_back(std::make_unique<RolloutService>(pool, *tab->providers[0], production));
+    tab->services.push_back(std::make_unique<RolloutService>(pool, *tab->providers[1], staging));
+    tab->m_panel = new DeploymentsPanel({tab->services[0].get(), tab->services[1].get()}, tab);
     layout->addWidget(tab->m_panel);
     tab->m_panel->start();
     return tab;

@@ -70,7 +70,7 @@ TEST(DeploymentsPanelTest, ClickingRollbackOnTheBadVersionMakesHealthHealthy)
     ASSERT_TRUE(f.service->sync().ok());
     ops::widgets::DeploymentsPanel panel(*f.service);
     QString confirmed;
-    panel.setConfirm([&](QWidget*, const RollbackPlan& plan, QString* reason) {
+    panel.setConfirm([&](QWidget*, const RolloutPlan& plan, QString* reason, QString*) {
         confirmed = plan.sentence();
         *reason = QStringLiteral("errors on v4");
         return true;
@@ -118,4 +118,6 @@ TEST(DeploymentsPanelTest, AViewerSeesTheButtonDisabledWithTheReason)
     ASSERT_TRUE(refreshed.wait(10000));
     EXPECT_FALSE(panel.rollbackButton()->isEnabled());
     EXPECT_TRUE(panel.rollbackButton()->toolTip().contains(QStringLiteral("ops_operator"))) << panel.rollbackButton()->toolTip().toStdString();
+    EXPECT_FALSE(panel.verifyAuditButton()->isEnabled()) << "a viewer sees only its projects' rows of the chain";
+    EXPECT_TRUE(panel.verifyAuditButton()->toolTip().contains(QStringLiteral("ops_admin"))) << panel.verifyAuditButton()->toolTip().toStdString();
 }

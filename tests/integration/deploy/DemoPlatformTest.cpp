@@ -81,10 +81,14 @@ TEST_F(DemoPlatformTest, DeploymentsListNewestFirstAndTokenRequired)
 {
     EXPECT_EQ(call("GET", QStringLiteral("/v6/deployments?projectId=prj_demo"), false).status, 403);
     EXPECT_EQ(call("GET", QStringLiteral("/v6/deployments?projectId=prj_other")).status, 404);
-    const auto list = call("GET", QStringLiteral("/v6/deployments?projectId=prj_demo"));
+    const auto list = call("GET", QStringLiteral("/v6/deployments?projectId=prj_demo&target=production"));
     ASSERT_EQ(list.status, 200);
     const QJsonArray deployments = object(list).value(QStringLiteral("deployments")).toArray();
-    ASSERT_EQ(deployments.size(), 4);
+    ASSERT_EQ(deployments.size(), 4) << "the preview build is not a production deployment";
+    const auto previews = call("GET", QStringLiteral("/v6/deployments?projectId=prj_demo&target=preview"));
+    ASSERT_EQ(object(previews).value(QStringLiteral("deployments")).toArray().size(), 1);
+    EXPECT_EQ(object(call("GET", QStringLiteral("/v6/deployments?projectId=prj_demo"))).value(QStringLiteral("deployments"))
+                  .toArray().size(), 5);
     EXPECT_EQ(deployments[0].toObject().value(QStringLiteral("uid")).toString(), QStringLiteral("dpl_demo_v4"));
     EXPECT_GT(deployments[0].toObject().value(QStringLiteral("created")).toDouble(),
               deployments[1].toObject().value(QStringLiteral("created")).toDouble());

@@ -160,3 +160,94 @@ TEST_P(KilledConsoleTest, ANewConsoleRecoversTheOperation)
 
 INSTANTIATE_TEST_SUITE_P(States, KilledConsoleTest, ::testing::Values(QStringLiteral("running"), QStringLiteral("verifying")),
                          [](const auto& info) { return info.param.toStdString(); });
+
+TEST(DeployProcessTest, LockRefusesPromotionAndUndoButNotRollbackUntilUnlocked)
+{
+    auto database = TestCluster::shared().createDatabase();
+    ASSERT_TRUE(database.ok());
+    DemoPlatform platform;
+    ASSERT_TRUE(platform.start().ok());
+    const QStringList common{QStringLiteral("--dsn"), dsnFor(database.value())};
+    const QStringList provider{QStringLiteral("--provider-url"), platform.baseUrl(), QStringLiteral("--health-url"),
+                               platform.baseUrl()};
+    auto run = [&](const QStringList& command) { return console(common + command + provider); };
+    ASSERT_EQ(run({QStringLiteral("deployments")}).exitCode, 0);
+
+    const ProcessResult noReason = run({QStringLiteral("lock"), QStringLiteral("--env"), QStringLiteral("production")});
+    EXPECT_EQ(noReason.exitCode, 2) << noReason.output.toStdString();
+    const ProcessResult badUntil = run({QStringLiteral("lock"), QStringLiteral("--reason"), QStringLiteral("freeze"),
+                                        QStringLiteral("--until"), QStringLiteral("tomorrowish")});
+    EXPECT_EQ(badUntil.exitCode, 2);
+    EXPECT_TRUE(badUntil.output.contains("not a time")) << badUntil.output.toStdString();
+
+    const ProcessResult locked = run({QStringLiteral("lock"), QStringLiteral("--env"), QStringLiteral("production"),
+                                      QStringLiteral("--reason"), QStringLiteral("release freeze"), QStringLiteral("--until"),
+                                      QStringLiteral("+2h")});
+    ASSERT_EQ(locked.exitCode, 0) << locked.output.toStdString();
+    const ProcessResult listed = run({QStringLiteral("deployments"), QStringLiteral("--json")});
+    EXPECT_TRUE(listed.output.contains(": release freeze (until ")) << listed.output.toStdString();
+
+    const ProcessResult promote = run({QStringLiteral("promote"), QStringLiteral("--from"), QStringLiteral("staging"),
+                                       QStringLiteral("--yes")});
+    EXPECT_EQ(promote.exitCode, 5) << promote.output.toStdString();
+    EXPECT_TRUE(promote.output.contains("production is locked by")) << promote.output.toStdString();
+    const ProcessResult rollback = run({QStringLiteral("rollback"), QStringLiteral("--yes")});
+    EXPECT_EQ(rollback.exitCode, 0) << rollback.output.toStdString();
+    const ProcessResult lockedUndo = run({QStringLiteral("undo"), QStringLiteral("--yes")});
+    EXPECT_EQ(lockedUndo.exitCode, 5) << lockedUndo.output.toStdString();
+    EXPECT_EQ(platform.promoteCalls(), 0);
+
+    ASSERT_EQ(run({QStringLiteral("unlock"), QStringLiteral("--env"), QStringLiteral("production")}).exitCode, 0);
+    const ProcessResult undo = run({QStringLiteral("undo"), QStringLiteral("--yes"), QStringLiteral("--verify-window"), QStringLiteral("2")});
+    // Undo brings back v4, the bad version: it happens, and verification says so.
+    EXPECT_EQ(undo.exitCode, 4) << undo.output.toStdString();
+    EXPECT_TRUE(undo.output.contains("Undo the rollback of production: promote v4 again (now v3)")) << undo.output.toStdString();
+    EXPECT_EQ(platform.promoteCalls(), 1);
+    EXPECT_EQ(platform.liveVersion(), QStringLiteral("v4"));
+    EXPECT_FALSE(platform.pinned());
+}
+
+// Killed in "requested": the console recorded the rollout but had not called the provider. A
+// trigger (test only) holds the move to "running" for 3 s so the kill lands in between; the open
+// transaction dies with the console. The next console finds it, the provider never acted: failed.
+TEST(DeployProcessTest, KilledBeforeTheProviderCallIsRecoveredAsFailed)
+{
+    auto database = TestCluster::shared().createDatabase();
+    ASSERT_TRUE(database.ok());
+    auto admin = TestCluster::shared().connect(database->database());
+    DemoPlatform platform;
+    ASSERT_TRUE(platform.start().ok());
+    const QStringList common{QStringLiteral("--dsn"), dsnFor(database.value())};
+    const QStringList provider{QStringLiteral("--provider-url"), platform.baseUrl(), QStringLiteral("--health-url"),
+                               platform.baseUrl()};
+    ASSERT_EQ(console(common + QStringList{QStringLiteral("deployments")} + provider).exitCode, 0);
+    ASSERT_TRUE(admin->execScript(QStringLiteral(
+        "CREATE FUNCTION ops.test_hold_running() RETURNS trigger LANGUAGE plpgsql AS $$ "
+        "BEGIN IF NEW.state = 'running' THEN PERFORM pg_sleep(3); END IF; RETURN NEW; END $$; "
+        "CREATE TRIGGER test_hold_running BEFORE UPDATE ON ops.rollouts FOR EACH ROW EXECUTE FUNCTION ops.test_hold_running();")).ok());
+
+    ProcessOptions options;
+    options.environment.insert(QStringLiteral("OPS_DEPLOY_TOKEN"), QStringLiteral("demo-token"));
+    auto pid = ProcessRunner::startDetached(QStringLiteral(OPS_CONSOLE_BINARY),
+                                            common + QStringList{QStringLiteral("rollback"), QStringLiteral("--yes")} + provider,
+                                            options);
+    ASSERT_TRUE(pid.ok());
+    ASSERT_TRUE(waitForState(*admin, QStringLiteral("requested")));
+    std::this_thread::sleep_for(500ms);  // inside the held move to "running"
+    ASSERT_EQ(::kill(pid_t(*pid), SIGKILL), 0);
+    // Dropping the trigger waits for the dead console's transaction to end (rolled back).
+    ASSERT_TRUE(admin->execScript(QStringLiteral("DROP TRIGGER test_hold_running ON ops.rollouts; DROP FUNCTION ops.test_hold_running();")).ok());
+    EXPECT_EQ(scalar(*admin, QStringLiteral("SELECT state FROM ops.rollouts")), QStringLiteral("requested"));
+
+    const ProcessResult next = console(common + QStringList{QStringLiteral("deployments"), QStringLiteral("--recover-after"),
+                                                            QStringLiteral("0")} + provider);
+    EXPECT_EQ(next.exitCode, 0) << next.output.toStdString();
+    EXPECT_TRUE(next.output.contains("recovered rollout")) << next.output.toStdString();
+    EXPECT_EQ(scalar(*admin, QStringLiteral("SELECT state FROM ops.rollouts")), QStringLiteral("failed"));
+    EXPECT_EQ(platform.rollbackCalls(), 0);
+    EXPECT_EQ(platform.liveVersion(), QStringLiteral("v4"));
+    // The environment is free again: a new rollback works.
+    const ProcessResult again = console(common + QStringList{QStringLiteral("rollback"), QStringLiteral("--yes")} + provider);
+    EXPECT_EQ(again.exitCode, 0) << again.output.toStdString();
+    EXPECT_EQ(platform.liveVersion(), QStringLiteral("v3"));
+}
