@@ -1,0 +1,110 @@
+-- SPDX-License-Identifier: MIT
+-- 0008: built-in load tests and editable health thresholds.
+--
+-- ops.load_tests keeps every finished (or cancelled) load test run from the Health tab or
+-- `ops-console loadtest`: what was asked (URL, requests, concurrency, timeout) and what came out
+-- (success, throughput, latency percentiles, errors by kind as {"timeout": 3, "http_5xx": 1}).
+-- Written only by ops.record_load_test (operators and above), read by project members.
+--
+-- ops.health_thresholds holds the project's chart and tile thresholds by metric name
+-- ('p95_latency' ms, 'success_rate' %, 'error_rate' %, 'uptime' %, or any charted metric such as
+-- 'cache_hit_ratio'); a missing row means the built-in default. Changed through
+-- ops.set_health_threshold, audited.
+
+CREATE TABLE ops.load_tests (
+    id            bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    project_id    bigint NOT NULL REFERENCES ops.projects (id),
+    url           text NOT NULL CHECK (length(url) BETWEEN 1 AND 2000),
+    requests      integer NOT NULL CHECK (requests >= 1),
+    concurrency   integer NOT NULL CHECK (concurrency >= 1),
+    timeout_ms    integer NOT NULL CHECK (timeout_ms >= 1),
+    started_at    timestamptz NOT NULL,
+    duration_ms   double precision NOT NULL CHECK (duration_ms >= 0),
+    completed     integer NOT NULL CHECK (completed >= 0),
+    succeeded     integer NOT NULL CHECK (succeeded >= 0),
+    cancelled     boolean NOT NULL,
+    throughput    double precision NOT NULL CHECK (throughput >= 0),
+    latency_p50   double precision,
+    latency_p95   double precision,
+    latency_p99   double precision,
+    errors        jsonb NOT NULL DEFAULT '{}'::jsonb CHECK (jsonb_typeof(errors) = 'object'),
+    run_by        text NOT NULL,
+    CHECK (succeeded <= completed AND completed <= requests)
+);
+CREATE INDEX load_tests_project_started ON ops.load_tests (project_id, started_at DESC);
+
+CREATE TABLE ops.health_thresholds (
+    project_id  bigint NOT NULL REFERENCES ops.projects (id),
+    metric      text NOT NULL CHECK (metric ~ '^[a-z0-9_.]{1,64}$'),
+    value       double precision NOT NULL CHECK (value > '-Infinity' AND value < 'Infinity'),
+    updated_at  timestamptz NOT NULL DEFAULT now(),
+    updated_by  text NOT NULL,
+    PRIMARY KEY (project_id, metric)
+);
+
+ALTER TABLE ops.load_tests ENABLE ROW LEVEL SECURITY;
+ALTER TABLE ops.health_thresholds ENABLE ROW LEVEL SECURITY;
+CREATE POLICY load_tests_visible ON ops.load_tests FOR SELECT USING (ops.is_member(project_id));
+CREATE POLICY health_thresholds_visible ON ops.health_thresholds FOR SELECT USING (ops.is_member(project_id));
+GRANT SELECT ON ops.load_tests, ops.health_thresholds TO ops_viewer;
+
+-- Stores one load test result; returns its id. Error counts must be non-negative numbers.
+CREATE FUNCTION ops.record_load_test(p_project bigint, p_url text, p_requests integer, p_concurrency integer,
+                                     p_timeout_ms integer, p_started_at timestamptz, p_duration_ms double precision,
+                                     p_completed integer, p_succeeded integer, p_cancelled boolean,
+                                     p_throughput double precision, p_p50 double precision,
+                                     p_p95 double precision, p_p99 double precision, p_errors jsonb)
+RETURNS bigint
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, ops AS $$
+DECLARE
+    new_id  bigint;
+BEGIN
+    PERFORM ops.require_role('ops_operator');
+    PERFORM ops.require_member(p_project);
+    IF p_errors IS NULL OR jsonb_typeof(p_errors) <> 'object' OR EXISTS (
+           SELECT 1 FROM jsonb_each(p_errors) e
+            WHERE jsonb_typeof(e.value) <> 'number' OR (e.value)::text::numeric < 0) THEN
+        RAISE EXCEPTION 'errors must be an object of non-negative counts' USING ERRCODE = '22023';
+    END IF;
+    INSERT INTO ops.load_tests (project_id, url, requests, concurrency, timeout_ms, started_at, duration_ms,
+                                completed, succeeded, cancelled, throughput, latency_p50, latency_p95,
+                                latency_p99, errors, run_by)
+    VALUES (p_project, p_url, p_requests, p_concurrency, p_timeout_ms, p_started_at, p_duration_ms,
+            p_completed, p_succeeded, coalesce(p_cancelled, false), p_throughput, p_p50, p_p95, p_p99,
+            p_errors, session_user)
+    RETURNING id INTO new_id;
+    PERFORM ops.append_audit(p_project, 'health.loadtest.recorded', 'load test ' || new_id,
+                             jsonb_build_object('url', p_url, 'requests', p_requests, 'concurrency', p_concurrency,
+                                                'succeeded', p_succeeded, 'cancelled', coalesce(p_cancelled, false)));
+    RETURN new_id;
+END
+$$;
+
+-- Sets (p_value) or clears back to the default (p_value NULL) one threshold of a project.
+CREATE FUNCTION ops.set_health_threshold(p_project bigint, p_metric text, p_value double precision)
+RETURNS void
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, ops AS $$
+BEGIN
+    PERFORM ops.require_role('ops_operator');
+    PERFORM ops.require_member(p_project);
+    IF p_value IS NULL THEN
+        DELETE FROM ops.health_thresholds WHERE project_id = p_project AND metric = p_metric;
+    ELSE
+        INSERT INTO ops.health_thresholds (project_id, metric, value, updated_by)
+        VALUES (p_project, p_metric, p_value, session_user)
+        ON CONFLICT (project_id, metric) DO UPDATE
+            SET value = EXCLUDED.value, updated_at = now(), updated_by = EXCLUDED.updated_by;
+    END IF;
+    PERFORM ops.append_audit(p_project, 'health.threshold.set', 'threshold ' || p_metric,
+                             jsonb_build_object('metric', p_metric, 'value', p_value));
+END
+$$;
+
+REVOKE EXECUTE ON FUNCTION
+    ops.record_load_test(bigint, text, integer, integer, integer, timestamptz, double precision, integer, integer,
+                         boolean, double precision, double precision, double precision, double precision, jsonb),
+    ops.set_health_threshold(bigint, text, double precision) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION
+    ops.record_load_test(bigint, text, integer, integer, integer, timestamptz, double precision, integer, integer,
+                         boolean, double precision, double precision, double precision, double precision, jsonb),
+    ops.set_health_threshold(bigint, text, double precision) TO ops_operator;
