@@ -5,6 +5,7 @@
 #include "commands/HealthCommands.h"
 
 #include "commands/DeployCommands.h"
+#include "commands/LoadTestCommands.h"
 
 namespace ops::app {
 
@@ -19,6 +20,7 @@ const std::vector<CommandSpec>& commandTable()
         {QStringLiteral("audit verify"), QStringLiteral("Recompute the audit log's hash chain; report the first broken link"), runAuditVerifyCommand},
         {QStringLiteral("deployments"), QStringLiteral("List an environment's deployments (--env E [--json])"), runDeploymentsCommand},
         {QStringLiteral("rollback"), QStringLiteral("Roll an environment back to its last healthy deployment (--env E [--to ID] [--yes])"), runRollbackCommand},
+        {QStringLiteral("loadtest"), QStringLiteral("Load test a URL like ab: loadtest URL -n N -c C [--json]; exit 0 all succeeded, 1 not, 2 usage"), runLoadTestCommand},
     };
     return table;
 }
