@@ -1,13 +1,19 @@
 // SPDX-License-Identifier: MIT
-// health_bench [samples]: chart refresh time on a private server holding `samples` 1-second
-// samples for one series (default 2,592,000 = 30 days). Prints key=value lines:
+// health_bench [samples] [--no-charts] [-n N] [-c C]: chart refresh time on a private server
+// holding `samples` 1-second samples for one series (default 2,592,000 = 30 days), then the load
+// test engine against Apache Bench. Prints key=value lines:
 //   chart_range_ms  median time from query to painted chart for the 30-day range (rollups, decimated)
 //   chart_live_ms   the same for a live update of the 15-minute range (raw samples)
-// The load-test comparison with ab is not part of this build (see the report).
+//   loadtest_*/ab_* the engine and `ab -n N -c C` (default 20000 / 50) on the same loopback
+//                   endpoint (the demo platform's /api/health), alternating, three rounds each;
+//                   medians. Last line: loadtest_vs_ab_ratio = engine throughput / ab throughput.
 #include "db/Connection.h"
 #include "db/EmbeddedPostgres.h"
 #include "db/Migrator.h"
 #include "db/Pool.h"
+#include "common/ProcessRunner.h"
+#include "demo/DemoPlatform.h"
+#include "health/LoadTest.h"
 #include "health/HealthPanel.h"
 #include "health/HealthReader.h"
 
@@ -70,14 +76,97 @@ double timedRefresh(ops::widgets::HealthPanel& panel, std::chrono::seconds range
     return ms;
 }
 
+// One `ab` run: requests per second and the 95th percentile (ms, ab prints whole milliseconds).
+std::pair<double, double> runApacheBench(const QString& url, int requests, int concurrency)
+{
+    ProcessOptions options;
+    options.timeout = std::chrono::minutes(5);
+    auto ran = ProcessRunner::run(QStringLiteral("ab"), {QStringLiteral("-q"), QStringLiteral("-n"), QString::number(requests),
+                                                          QStringLiteral("-c"), QString::number(concurrency), url}, options);
+    if (!ran || ran->exitCode != 0)
+        fail(QStringLiteral("ab failed (is apache2-utils installed?): ") + (ran ? QString::fromUtf8(ran->output) : ran.error().toString()));
+    double throughput = 0, p95 = -1;
+    for (const QByteArray& raw : ran->output.split('\n')) {
+        const QByteArray line = raw.simplified();
+        if (line.startsWith("Requests per second:"))
+            throughput = line.split(' ').value(3).toDouble();
+        else if (line.startsWith("95% "))
+            p95 = line.split(' ').value(1).toDouble();
+        else if (line.startsWith("Failed requests:") && line.split(' ').value(2) != "0")
+            fail(QStringLiteral("ab saw failed requests: ") + QString::fromUtf8(line));
+    }
+    if (throughput <= 0 || p95 < 0)
+        fail(QStringLiteral("could not read ab's output:\n") + QString::fromUtf8(ran->output));
+    return {throughput, p95};
+}
+
+// The engine vs ab on the demo platform, alternating so both see the same machine state.
+void compareWithApacheBench(QTextStream& out, int requests, int concurrency)
+{
+    DemoPlatform::Config healthy;
+    healthy.liveVersion = QStringLiteral("v3");
+    DemoPlatform platform(healthy);
+    if (auto started = platform.start(); !started)
+        fail(started.error().toString());
+    const QString url = platform.baseUrl() + QStringLiteral("/api/health");
+    LoadTestConfig config;
+    config.url = url;
+    config.requests = requests;
+    config.concurrency = concurrency;
+    out << "loadtest_url=" << url << "\nloadtest_n=" << requests << "\nloadtest_c=" << concurrency << '\n';
+    runApacheBench(url, 1000, concurrency);  // warm-up for both
+    (void)LoadTestEngine(config).run();
+    std::vector<double> engineRps, engineP95, abRps, abP95;
+    for (int round = 0; round < 3; ++round) {
+        const auto [rps, p95] = runApacheBench(url, requests, concurrency);
+        abRps.push_back(rps);
+        abP95.push_back(p95);
+        auto result = LoadTestEngine(config).run();
+        if (!result)
+            fail(result.error().toString());
+        if (result->succeeded != requests)
+            fail(QStringLiteral("the engine saw failed requests"));
+        engineRps.push_back(result->throughput());
+        engineP95.push_back(result->p95Ms);
+        out << "round" << round << "_loadtest_rps=" << QString::number(result->throughput(), 'f', 0)
+            << " round" << round << "_ab_rps=" << QString::number(rps, 'f', 0) << '\n';
+        out.flush();
+    }
+    out << "ab_rps=" << QString::number(median(abRps), 'f', 1) << '\n'
+        << "ab_p95_ms=" << QString::number(median(abP95), 'f', 2) << '\n'
+        << "loadtest_rps=" << QString::number(median(engineRps), 'f', 1) << '\n'
+        << "loadtest_p95_ms=" << QString::number(median(engineP95), 'f', 2) << '\n'
+        << "loadtest_p95_minus_ab_ms=" << QString::number(median(engineP95) - median(abP95), 'f', 2) << '\n'
+        << "loadtest_vs_ab_ratio=" << QString::number(median(engineRps) / median(abRps), 'f', 3) << '\n';
+}
+
 } // namespace
 
 int main(int argc, char** argv)
 {
     qputenv("QT_QPA_PLATFORM", qgetenv("QT_QPA_PLATFORM").isEmpty() ? QByteArray("offscreen") : qgetenv("QT_QPA_PLATFORM"));
     QApplication application(argc, argv);
-    const qint64 samples = argc > 1 ? std::max<qint64>(1000, QByteArray(argv[1]).toLongLong()) : 30LL * 24 * 3600;
+    qint64 samples = 30LL * 24 * 3600;
+    bool charts = true;
+    int requests = 20000, concurrency = 50;
+    const QStringList arguments = application.arguments().mid(1);
+    for (qsizetype i = 0; i < arguments.size(); ++i) {
+        if (arguments[i] == QLatin1String("--no-charts"))
+            charts = false;
+        else if (arguments[i] == QLatin1String("-n") && i + 1 < arguments.size())
+            requests = arguments[++i].toInt();
+        else if (arguments[i] == QLatin1String("-c") && i + 1 < arguments.size())
+            concurrency = arguments[++i].toInt();
+        else
+            samples = std::max<qint64>(1000, arguments[i].toLongLong());
+    }
+    if (requests < 1 || concurrency < 1 || concurrency > requests)
+        fail(QStringLiteral("usage: health_bench [samples] [--no-charts] [-n N] [-c C]"));
     QTextStream out(stdout);
+    if (!charts) {
+        compareWithApacheBench(out, requests, concurrency);
+        return 0;
+    }
 
     QTemporaryDir directory(QDir::tempPath() + QStringLiteral("/ops-health-bench-XXXXXX"));
     ::chmod(QFile::encodeName(directory.path()).constData(), 0755);
@@ -155,5 +244,7 @@ int main(int argc, char** argv)
     out << "read_15m_ms=" << QString::number(median(read15), 'f', 1) << '\n';
     out << "chart_range_ms=" << QString::number(median(range), 'f', 1) << '\n';
     out << "chart_live_ms=" << QString::number(median(live), 'f', 1) << '\n';
+    out.flush();
+    compareWithApacheBench(out, requests, concurrency);
     return 0;
 }
