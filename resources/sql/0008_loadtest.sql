@@ -1,5 +1,5 @@
 -- SPDX-License-Identifier: MIT
--- 0008: built-in load tests and editable health thresholds.
+-- 0008: built-in load tests, editable health thresholds, chart series decimated on the server.
 --
 -- ops.load_tests keeps every finished (or cancelled) load test run from the Health tab or
 -- `ops-console loadtest`: what was asked (URL, requests, concurrency, timeout) and what came out
@@ -100,6 +100,94 @@ BEGIN
 END
 $$;
 
+-- One chart series, decimated on the server: the range [p_from, p_to] is cut into p_columns
+-- equal buckets (one per pixel column) and each non-empty bucket returns its first and last
+-- sample time and its lowest and highest value, so a 30-day chart ships about two rows per pixel
+-- column instead of millions of samples. p_monitor NULL: every monitor of the project.
+-- Metrics: 'latency' (min/max of latency_ms), 'latency_p50' / 'latency_p95' / 'latency_p99'
+-- (percentile per bucket), 'success_rate' / 'error_rate' (% per bucket), 'circuit' (worst state
+-- per bucket: 0 CLOSED, 1 HALF_OPEN, 2 OPEN), anything else a numeric field of the samples'
+-- `metrics` (e.g. 'tps', 'sessions.active', 'cache_hit_ratio', 'pool.in_use').
+-- p_rollups: read the 1-minute rollups instead of raw samples (latency and rates only; other
+-- metrics always come from raw samples, so they reach back as far as raw retention).
+-- Maintenance samples are left out. SECURITY INVOKER: row-level security decides what is seen.
+CREATE FUNCTION ops.health_series(p_project bigint, p_monitor bigint, p_metric text, p_from timestamptz,
+                                  p_to timestamptz, p_columns integer, p_rollups boolean DEFAULT false)
+RETURNS TABLE (first_ms double precision, last_ms double precision, low double precision, high double precision)
+LANGUAGE plpgsql STABLE SET search_path = pg_catalog, ops AS $$
+DECLARE
+    f     double precision := extract(epoch FROM p_from);
+    t     double precision := extract(epoch FROM p_to);
+    cols  integer := greatest(1, least(coalesce(p_columns, 1000), 20000));
+    pct   double precision := CASE p_metric WHEN 'latency_p50' THEN 0.5 WHEN 'latency_p95' THEN 0.95
+                                            WHEN 'latency_p99' THEN 0.99 END;
+BEGIN
+    IF NOT (t > f) THEN
+        RAISE EXCEPTION 'the series range must not be empty' USING ERRCODE = '22023';
+    END IF;
+    IF p_rollups AND p_metric IN ('latency', 'latency_p50', 'latency_p95', 'latency_p99', 'success_rate', 'error_rate') THEN
+        RETURN QUERY
+        SELECT (extract(epoch FROM min(r.bucket)) * 1000)::double precision, (extract(epoch FROM max(r.bucket)) * 1000)::double precision, min(r.lo), max(r.hi)
+          FROM (SELECT x.bucket,
+                       CASE p_metric WHEN 'latency' THEN x.latency_min WHEN 'latency_p50' THEN x.latency_p50
+                                     WHEN 'latency_p95' THEN x.latency_p95 WHEN 'latency_p99' THEN x.latency_p99
+                                     WHEN 'success_rate' THEN 100.0 * x.up / nullif(x.samples - x.maintenance, 0)
+                                     ELSE 100.0 * (x.pending + x.down) / nullif(x.samples - x.maintenance, 0) END::double precision AS lo,
+                       CASE p_metric WHEN 'latency' THEN x.latency_max WHEN 'latency_p50' THEN x.latency_p50
+                                     WHEN 'latency_p95' THEN x.latency_p95 WHEN 'latency_p99' THEN x.latency_p99
+                                     WHEN 'success_rate' THEN 100.0 * x.up / nullif(x.samples - x.maintenance, 0)
+                                     ELSE 100.0 * (x.pending + x.down) / nullif(x.samples - x.maintenance, 0) END::double precision AS hi
+                  FROM ops.health_rollups_1m x
+                 WHERE x.project_id = p_project AND (p_monitor IS NULL OR x.monitor_id = p_monitor)
+                   AND x.bucket >= p_from AND x.bucket <= p_to) r
+         WHERE r.lo IS NOT NULL
+         GROUP BY width_bucket(extract(epoch FROM r.bucket), f, t, cols)
+         ORDER BY 1;
+    ELSIF pct IS NOT NULL THEN
+        RETURN QUERY
+        SELECT (extract(epoch FROM min(s.sampled_at)) * 1000)::double precision, (extract(epoch FROM max(s.sampled_at)) * 1000)::double precision,
+               percentile_cont(pct) WITHIN GROUP (ORDER BY s.latency_ms),
+               percentile_cont(pct) WITHIN GROUP (ORDER BY s.latency_ms)
+          FROM ops.health_samples s
+         WHERE s.project_id = p_project AND (p_monitor IS NULL OR s.monitor_id = p_monitor)
+           AND s.sampled_at >= p_from AND s.sampled_at <= p_to AND s.state <> 'maintenance' AND s.latency_ms IS NOT NULL
+         GROUP BY width_bucket(extract(epoch FROM s.sampled_at), f, t, cols)
+         ORDER BY 1;
+    ELSIF p_metric IN ('success_rate', 'error_rate', 'circuit') THEN
+        RETURN QUERY
+        SELECT (extract(epoch FROM min(v.sampled_at)) * 1000)::double precision, (extract(epoch FROM max(v.sampled_at)) * 1000)::double precision,
+               CASE WHEN p_metric = 'circuit' THEN max(v.value) ELSE avg(v.value) END,
+               CASE WHEN p_metric = 'circuit' THEN max(v.value) ELSE avg(v.value) END
+          FROM (SELECT s.sampled_at,
+                       CASE p_metric
+                           WHEN 'success_rate' THEN CASE WHEN s.state = 'up' THEN 100.0 ELSE 0.0 END
+                           WHEN 'error_rate' THEN CASE WHEN s.state IN ('pending', 'down') THEN 100.0 ELSE 0.0 END
+                           ELSE CASE s.circuit_state WHEN 'CLOSED' THEN 0.0 WHEN 'HALF_OPEN' THEN 1.0 WHEN 'OPEN' THEN 2.0 END
+                       END::double precision AS value
+                  FROM ops.health_samples s
+                 WHERE s.project_id = p_project AND (p_monitor IS NULL OR s.monitor_id = p_monitor)
+                   AND s.sampled_at >= p_from AND s.sampled_at <= p_to AND s.state <> 'maintenance') v
+         WHERE v.value IS NOT NULL
+         GROUP BY width_bucket(extract(epoch FROM v.sampled_at), f, t, cols)
+         ORDER BY 1;
+    ELSE
+        RETURN QUERY
+        SELECT (extract(epoch FROM min(v.sampled_at)) * 1000)::double precision, (extract(epoch FROM max(v.sampled_at)) * 1000)::double precision,
+               min(v.value), max(v.value)
+          FROM (SELECT s.sampled_at,
+                       CASE WHEN p_metric = 'latency' THEN s.latency_ms
+                            WHEN jsonb_typeof(s.metrics -> p_metric) = 'number' THEN (s.metrics ->> p_metric)::double precision
+                       END AS value
+                  FROM ops.health_samples s
+                 WHERE s.project_id = p_project AND (p_monitor IS NULL OR s.monitor_id = p_monitor)
+                   AND s.sampled_at >= p_from AND s.sampled_at <= p_to AND s.state <> 'maintenance') v
+         WHERE v.value IS NOT NULL
+         GROUP BY width_bucket(extract(epoch FROM v.sampled_at), f, t, cols)
+         ORDER BY 1;
+    END IF;
+END
+$$;
+
 REVOKE EXECUTE ON FUNCTION
     ops.record_load_test(bigint, text, integer, integer, integer, timestamptz, double precision, integer, integer,
                          boolean, double precision, double precision, double precision, double precision, jsonb),
@@ -108,3 +196,5 @@ GRANT EXECUTE ON FUNCTION
     ops.record_load_test(bigint, text, integer, integer, integer, timestamptz, double precision, integer, integer,
                          boolean, double precision, double precision, double precision, double precision, jsonb),
     ops.set_health_threshold(bigint, text, double precision) TO ops_operator;
+REVOKE EXECUTE ON FUNCTION ops.health_series(bigint, bigint, text, timestamptz, timestamptz, integer, boolean) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION ops.health_series(bigint, bigint, text, timestamptz, timestamptz, integer, boolean) TO ops_viewer;

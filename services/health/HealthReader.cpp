@@ -66,6 +66,9 @@ Result<HealthSnapshot> HealthReader::read(Connection& c, qint64 project, std::ch
         target->samples = r->toInt64(0, 1);
     }
 
+    if (columns <= 0)
+        return s;  // tiles only: the charts read their series through HealthSeriesReader
+
     auto bounds = c.exec(QStringLiteral("SELECT now() - make_interval(secs => $1), now(), "
                                         "coalesce((SELECT min(interval_ms) FROM ops.monitors WHERE project_id = $2 AND enabled), 60000)"),
                          {window, project});

@@ -39,7 +39,8 @@ class HealthReader final {
 public:
     HealthReader(Pool& pool, qint64 projectId) : m_pool(pool), m_project(projectId) {}
 
-    // Everything for the tab over [now - range, now], the chart decimated to `columns`.
+    // Everything for the tab over [now - range, now], the chart decimated to `columns`
+    // (columns <= 0: the tiles only).
     QFuture<Result<HealthSnapshot>> load(std::chrono::seconds range, int columns) const;
     // The same, blocking (worker threads, benchmarks, headless use).
     Result<HealthSnapshot> loadNow(std::chrono::seconds range, int columns) const;
