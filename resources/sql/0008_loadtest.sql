@@ -100,6 +100,85 @@ BEGIN
 END
 $$;
 
+-- 10-minute rollups for long chart ranges: per monitor and 10 minutes, the lowest and highest of
+-- each per-minute figure. A chart column of 30 days is 30 minutes wide, so its min/max over these
+-- rows equals its min/max over the 1-minute rollups, read from a tenth of the rows. Kept in step
+-- with ops.health_rollups_1m by a trigger (whatever writes or deletes minute rows, the collector
+-- or retention), so no writer needs to know about it.
+CREATE TABLE ops.health_rollups_10m (
+    monitor_id       bigint NOT NULL REFERENCES ops.monitors (id),
+    project_id       bigint NOT NULL REFERENCES ops.projects (id),
+    bucket           timestamptz NOT NULL,
+    latency_min      double precision,
+    latency_max      double precision,
+    p50_min          double precision,
+    p50_max          double precision,
+    p95_min          double precision,
+    p95_max          double precision,
+    p99_min          double precision,
+    p99_max          double precision,
+    success_min      double precision,
+    success_max      double precision,
+    error_min        double precision,
+    error_max        double precision,
+    PRIMARY KEY (monitor_id, bucket)
+);
+CREATE INDEX health_rollups_10m_project_bucket ON ops.health_rollups_10m (project_id, bucket DESC);
+ALTER TABLE ops.health_rollups_10m ENABLE ROW LEVEL SECURITY;
+CREATE POLICY health_rollups_10m_visible ON ops.health_rollups_10m FOR SELECT USING (ops.is_member(project_id));
+GRANT SELECT ON ops.health_rollups_10m TO ops_viewer;
+
+-- Recomputes one monitor's 10-minute row from its (at most ten) minute rows; removes it when none is left.
+CREATE FUNCTION ops.refresh_health_rollup_10m(p_monitor bigint, p_bucket timestamptz) RETURNS void
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, ops AS $$
+BEGIN
+    WITH m AS (
+        SELECT r.*, 100.0 * r.up / nullif(r.samples - r.maintenance, 0) AS success,
+               100.0 * (r.pending + r.down) / nullif(r.samples - r.maintenance, 0) AS errors
+          FROM ops.health_rollups_1m r
+         WHERE r.monitor_id = p_monitor AND r.bucket >= p_bucket AND r.bucket < p_bucket + interval '10 minutes')
+    INSERT INTO ops.health_rollups_10m AS t (monitor_id, project_id, bucket, latency_min, latency_max, p50_min, p50_max,
+                                             p95_min, p95_max, p99_min, p99_max, success_min, success_max, error_min, error_max)
+    SELECT p_monitor, min(m.project_id), p_bucket, min(m.latency_min), max(m.latency_max), min(m.latency_p50),
+           max(m.latency_p50), min(m.latency_p95), max(m.latency_p95), min(m.latency_p99), max(m.latency_p99),
+           min(m.success), max(m.success), min(m.errors), max(m.errors)
+      FROM m HAVING count(*) > 0
+    ON CONFLICT (monitor_id, bucket) DO UPDATE
+        SET latency_min = EXCLUDED.latency_min, latency_max = EXCLUDED.latency_max,
+            p50_min = EXCLUDED.p50_min, p50_max = EXCLUDED.p50_max, p95_min = EXCLUDED.p95_min,
+            p95_max = EXCLUDED.p95_max, p99_min = EXCLUDED.p99_min, p99_max = EXCLUDED.p99_max,
+            success_min = EXCLUDED.success_min, success_max = EXCLUDED.success_max,
+            error_min = EXCLUDED.error_min, error_max = EXCLUDED.error_max;
+    IF NOT EXISTS (SELECT 1 FROM ops.health_rollups_1m r WHERE r.monitor_id = p_monitor AND r.bucket >= p_bucket
+                     AND r.bucket < p_bucket + interval '10 minutes') THEN
+        DELETE FROM ops.health_rollups_10m WHERE monitor_id = p_monitor AND bucket = p_bucket;
+    END IF;
+END
+$$;
+
+CREATE FUNCTION ops.health_rollups_1m_changed() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, ops AS $$
+DECLARE
+    r  ops.health_rollups_1m%ROWTYPE := CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END;
+BEGIN
+    PERFORM ops.refresh_health_rollup_10m(r.monitor_id, date_bin('10 minutes', r.bucket, timestamptz '2000-01-01 00:00:00+00'));
+    RETURN NULL;
+END
+$$;
+CREATE TRIGGER health_rollups_1m_to_10m AFTER INSERT OR UPDATE OR DELETE ON ops.health_rollups_1m
+    FOR EACH ROW EXECUTE FUNCTION ops.health_rollups_1m_changed();
+
+-- Minute rows written before this migration.
+INSERT INTO ops.health_rollups_10m (monitor_id, project_id, bucket, latency_min, latency_max, p50_min, p50_max,
+                                    p95_min, p95_max, p99_min, p99_max, success_min, success_max, error_min, error_max)
+SELECT r.monitor_id, min(r.project_id), date_bin('10 minutes', r.bucket, timestamptz '2000-01-01 00:00:00+00'),
+       min(r.latency_min), max(r.latency_max), min(r.latency_p50), max(r.latency_p50), min(r.latency_p95),
+       max(r.latency_p95), min(r.latency_p99), max(r.latency_p99),
+       min(100.0 * r.up / nullif(r.samples - r.maintenance, 0)), max(100.0 * r.up / nullif(r.samples - r.maintenance, 0)),
+       min(100.0 * (r.pending + r.down) / nullif(r.samples - r.maintenance, 0)),
+       max(100.0 * (r.pending + r.down) / nullif(r.samples - r.maintenance, 0))
+  FROM ops.health_rollups_1m r GROUP BY 1, 3;
+
 -- One chart series, decimated on the server: the range [p_from, p_to] is cut into p_columns
 -- equal buckets (one per pixel column) and each non-empty bucket returns its first and last
 -- sample time and its lowest and highest value, so a 30-day chart ships about two rows per pixel
@@ -116,8 +195,10 @@ CREATE FUNCTION ops.health_series(p_project bigint, p_monitor bigint, p_metric t
 RETURNS TABLE (first_ms double precision, last_ms double precision, low double precision, high double precision)
 LANGUAGE plpgsql STABLE SET search_path = pg_catalog, ops AS $$
 DECLARE
-    f     double precision := extract(epoch FROM p_from);
-    t     double precision := extract(epoch FROM p_to);
+    -- date_part, not extract: extract returns numeric, and numeric bucket arithmetic over
+    -- tens of thousands of rows costs several times more than double precision.
+    f     double precision := date_part('epoch', p_from);
+    t     double precision := date_part('epoch', p_to);
     cols  integer := greatest(1, least(coalesce(p_columns, 1000), 20000));
     pct   double precision := CASE p_metric WHEN 'latency_p50' THEN 0.5 WHEN 'latency_p95' THEN 0.95
                                             WHEN 'latency_p99' THEN 0.99 END;
@@ -125,7 +206,26 @@ BEGIN
     IF NOT (t > f) THEN
         RAISE EXCEPTION 'the series range must not be empty' USING ERRCODE = '22023';
     END IF;
-    IF p_rollups AND p_metric IN ('latency', 'latency_p50', 'latency_p95', 'latency_p99', 'success_rate', 'error_rate') THEN
+    IF p_rollups AND (t - f) / cols >= 600
+       AND p_metric IN ('latency', 'latency_p50', 'latency_p95', 'latency_p99', 'success_rate', 'error_rate') THEN
+        -- Columns at least ten minutes wide: the 10-minute rollups give the same min/max.
+        RETURN QUERY
+        SELECT (extract(epoch FROM min(r.bucket)) * 1000)::double precision,
+               (extract(epoch FROM max(r.bucket)) * 1000)::double precision, min(r.lo), max(r.hi)
+          FROM (SELECT x.bucket,
+                       CASE p_metric WHEN 'latency' THEN x.latency_min WHEN 'latency_p50' THEN x.p50_min
+                                     WHEN 'latency_p95' THEN x.p95_min WHEN 'latency_p99' THEN x.p99_min
+                                     WHEN 'success_rate' THEN x.success_min ELSE x.error_min END AS lo,
+                       CASE p_metric WHEN 'latency' THEN x.latency_max WHEN 'latency_p50' THEN x.p50_max
+                                     WHEN 'latency_p95' THEN x.p95_max WHEN 'latency_p99' THEN x.p99_max
+                                     WHEN 'success_rate' THEN x.success_max ELSE x.error_max END AS hi
+                  FROM ops.health_rollups_10m x
+                 WHERE x.project_id = p_project AND (p_monitor IS NULL OR x.monitor_id = p_monitor)
+                   AND x.bucket >= p_from AND x.bucket <= p_to) r
+         WHERE r.lo IS NOT NULL
+         GROUP BY width_bucket(date_part('epoch', r.bucket), f, t, cols)
+         ORDER BY 1;
+    ELSIF p_rollups AND p_metric IN ('latency', 'latency_p50', 'latency_p95', 'latency_p99', 'success_rate', 'error_rate') THEN
         RETURN QUERY
         SELECT (extract(epoch FROM min(r.bucket)) * 1000)::double precision, (extract(epoch FROM max(r.bucket)) * 1000)::double precision, min(r.lo), max(r.hi)
           FROM (SELECT x.bucket,
@@ -141,7 +241,7 @@ BEGIN
                  WHERE x.project_id = p_project AND (p_monitor IS NULL OR x.monitor_id = p_monitor)
                    AND x.bucket >= p_from AND x.bucket <= p_to) r
          WHERE r.lo IS NOT NULL
-         GROUP BY width_bucket(extract(epoch FROM r.bucket), f, t, cols)
+         GROUP BY width_bucket(date_part('epoch', r.bucket), f, t, cols)
          ORDER BY 1;
     ELSIF pct IS NOT NULL THEN
         RETURN QUERY
@@ -151,7 +251,7 @@ BEGIN
           FROM ops.health_samples s
          WHERE s.project_id = p_project AND (p_monitor IS NULL OR s.monitor_id = p_monitor)
            AND s.sampled_at >= p_from AND s.sampled_at <= p_to AND s.state <> 'maintenance' AND s.latency_ms IS NOT NULL
-         GROUP BY width_bucket(extract(epoch FROM s.sampled_at), f, t, cols)
+         GROUP BY width_bucket(date_part('epoch', s.sampled_at), f, t, cols)
          ORDER BY 1;
     ELSIF p_metric IN ('success_rate', 'error_rate', 'circuit') THEN
         RETURN QUERY
@@ -168,7 +268,7 @@ BEGIN
                  WHERE s.project_id = p_project AND (p_monitor IS NULL OR s.monitor_id = p_monitor)
                    AND s.sampled_at >= p_from AND s.sampled_at <= p_to AND s.state <> 'maintenance') v
          WHERE v.value IS NOT NULL
-         GROUP BY width_bucket(extract(epoch FROM v.sampled_at), f, t, cols)
+         GROUP BY width_bucket(date_part('epoch', v.sampled_at), f, t, cols)
          ORDER BY 1;
     ELSE
         RETURN QUERY
@@ -182,7 +282,7 @@ BEGIN
                  WHERE s.project_id = p_project AND (p_monitor IS NULL OR s.monitor_id = p_monitor)
                    AND s.sampled_at >= p_from AND s.sampled_at <= p_to AND s.state <> 'maintenance') v
          WHERE v.value IS NOT NULL
-         GROUP BY width_bucket(extract(epoch FROM v.sampled_at), f, t, cols)
+         GROUP BY width_bucket(date_part('epoch', v.sampled_at), f, t, cols)
          ORDER BY 1;
     END IF;
 END
@@ -196,5 +296,6 @@ GRANT EXECUTE ON FUNCTION
     ops.record_load_test(bigint, text, integer, integer, integer, timestamptz, double precision, integer, integer,
                          boolean, double precision, double precision, double precision, double precision, jsonb),
     ops.set_health_threshold(bigint, text, double precision) TO ops_operator;
+REVOKE EXECUTE ON FUNCTION ops.refresh_health_rollup_10m(bigint, timestamptz), ops.health_rollups_1m_changed() FROM PUBLIC;
 REVOKE EXECUTE ON FUNCTION ops.health_series(bigint, bigint, text, timestamptz, timestamptz, integer, boolean) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION ops.health_series(bigint, bigint, text, timestamptz, timestamptz, integer, boolean) TO ops_viewer;

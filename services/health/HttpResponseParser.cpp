@@ -18,10 +18,10 @@ std::string lowered(std::string s)
 
 std::string trimmed(const std::string& s)
 {
-    const auto begin = s.find_first_not_of(" \t\r");
+    const auto begin = s.find_first_not_of(" \t\r\n");
     if (begin == std::string::npos)
         return {};
-    return s.substr(begin, s.find_last_not_of(" \t\r") - begin + 1);
+    return s.substr(begin, s.find_last_not_of(" \t\r\n") - begin + 1);
 }
 
 } // namespace

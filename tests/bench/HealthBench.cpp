@@ -3,7 +3,10 @@
 // holding `samples` 1-second samples for one series (default 2,592,000 = 30 days), then the load
 // test engine against Apache Bench. Prints key=value lines:
 //   chart_range_ms  median time from query to painted chart for the 30-day range (rollups, decimated)
-//   chart_live_ms   the same for a live update of the 15-minute range (raw samples)
+//   chart_live_ms   a live update of the 15-minute range: one new sample stored, then the time
+//                   from the panel's query for newer samples to the painted chart (it appends)
+//   chart_reload_15m_ms  a full reload of the 15-minute range (tiles and chart), for comparison
+//   chart_range_with_tiles_ms  the 30-day refresh until the tiles are shown too
 //   loadtest_*/ab_* the engine and `ab -n N -c C` (default 20000 / 50) on the same loopback
 //                   endpoint (the demo platform's /api/health), alternating, three rounds each;
 //                   medians. Last line: loadtest_vs_ab_ratio = engine throughput / ab throughput.
@@ -16,6 +19,7 @@
 #include "health/LoadTest.h"
 #include "health/HealthPanel.h"
 #include "health/HealthReader.h"
+#include "health/HealthSeries.h"
 
 #include <QApplication>
 #include <QDeadlineTimer>
@@ -54,15 +58,42 @@ double median(std::vector<double> values)
     return values[values.size() / 2];
 }
 
-// One refresh of `panel` for `range`: query, decimation, series update and painting the chart
-// into an image; milliseconds.
-double timedRefresh(ops::widgets::HealthPanel& panel, std::chrono::seconds range)
+// One refresh of `panel` for `range`: query, series update and painting the chart into an image;
+// milliseconds. The tiles load at the same time (sharing the CPU) and are waited for untimed.
+// `withTiles`: time until the tiles are shown as well.
+double timedRefresh(ops::widgets::HealthPanel& panel, std::chrono::seconds range, bool withTiles = false)
 {
-    bool done = false;
-    auto connection = QObject::connect(&panel, &ops::widgets::HealthPanel::loaded, [&] { done = true; });
+    bool chartDone = false, allDone = false;
+    auto chartConnection = QObject::connect(&panel, &ops::widgets::HealthPanel::chartLoaded, [&] { chartDone = true; });
+    auto allConnection = QObject::connect(&panel, &ops::widgets::HealthPanel::loaded, [&] { allDone = true; });
     QElapsedTimer timer;
     timer.start();
     panel.setRange(range);
+    QDeadlineTimer deadline(60000);
+    while (!(withTiles ? allDone && chartDone : chartDone) && !deadline.hasExpired())
+        QApplication::processEvents(QEventLoop::AllEvents, 1);
+    QWidget* chart = panel.chartWidget();
+    QImage image(chart->size(), QImage::Format_ARGB32_Premultiplied);
+    chart->render(&image);
+    const double ms = double(timer.nsecsElapsed()) / 1e6;
+    while (!allDone && !deadline.hasExpired())
+        QApplication::processEvents(QEventLoop::AllEvents, 1);
+    QObject::disconnect(chartConnection);
+    QObject::disconnect(allConnection);
+    if (!allDone)
+        fail(QStringLiteral("the panel did not load within 60 s"));
+    return ms;
+}
+
+// One live update: the samples newer than the chart's last point are read and appended, and the
+// chart is painted into an image; milliseconds.
+double timedLiveUpdate(ops::widgets::HealthPanel& panel)
+{
+    bool done = false;
+    auto connection = QObject::connect(&panel, &ops::widgets::HealthPanel::liveUpdated, [&] { done = true; });
+    QElapsedTimer timer;
+    timer.start();
+    panel.appendLatest();
     QDeadlineTimer deadline(60000);
     while (!done && !deadline.hasExpired())
         QApplication::processEvents(QEventLoop::AllEvents, 1);
@@ -72,7 +103,7 @@ double timedRefresh(ops::widgets::HealthPanel& panel, std::chrono::seconds range
     const double ms = double(timer.nsecsElapsed()) / 1e6;
     QObject::disconnect(connection);
     if (!done)
-        fail(QStringLiteral("the panel did not load within 60 s"));
+        fail(QStringLiteral("the live update did not arrive within 60 s"));
     return ms;
 }
 
@@ -221,27 +252,45 @@ int main(int argc, char** argv)
     panel.show();
     timedRefresh(panel, std::chrono::hours(1));  // warm-up (connections, fonts, caches)
 
-    std::vector<double> range, live;
+    std::vector<double> range, rangeWithTiles, live, reload15;
     for (int i = 0; i < 7; ++i) {
         range.push_back(timedRefresh(panel, std::chrono::hours(24 * 30)));
-        out << "chart_points_30d=" << panel.chartPointCount() << '\n';
+        rangeWithTiles.push_back(timedRefresh(panel, std::chrono::hours(24 * 30), true));
     }
-    for (int i = 0; i < 15; ++i)
-        live.push_back(timedRefresh(panel, std::chrono::minutes(15)));
-    // Where the time goes: the database read alone (tiles + chart data, decimated).
-    HealthReader reader(pool, project);
-    std::vector<double> read30, read15;
+    out << "chart_points_30d=" << panel.chartPointCount() << '\n';
+    for (int i = 0; i < 7; ++i)
+        reload15.push_back(timedRefresh(panel, std::chrono::minutes(15), true));
+    for (int i = 0; i < 15; ++i) {
+        // What the collector does every second (not timed): one new sample.
+        exec(c, QStringLiteral("INSERT INTO ops.health_samples (monitor_id, project_id, sampled_at, state, latency_ms, http_status, "
+                               "platform_status, circuit_state, collector) "
+                               "VALUES ($1, $2, clock_timestamp(), 'up', 80 + 40 * random(), 200, 'healthy', 'CLOSED', 'bench')"),
+             {monitor, project});
+        live.push_back(timedLiveUpdate(panel));
+    }
+    out << "chart_points_15m=" << panel.chartPointCount() << '\n';
+    // Where the time goes: the database reads alone.
+    HealthReader tiles(pool, project);
+    HealthSeriesReader series(pool, project);
+    const QStringList latency{QStringLiteral("latency_p50"), QStringLiteral("latency_p95"), QStringLiteral("latency_p99")};
+    std::vector<double> readTiles, read30, read15;
     for (int i = 0; i < 7; ++i) {
         QElapsedTimer t;
         t.start();
-        (void)reader.loadNow(std::chrono::hours(24 * 30), 1400);
+        (void)tiles.loadNow(std::chrono::hours(24 * 30), 0);
+        readTiles.push_back(double(t.nsecsElapsed()) / 1e6);
+        t.restart();
+        (void)series.loadNow(latency, std::nullopt, std::chrono::hours(24 * 30), 1400);
         read30.push_back(double(t.nsecsElapsed()) / 1e6);
         t.restart();
-        (void)reader.loadNow(std::chrono::minutes(15), 1400);
+        (void)series.loadNow(latency, std::nullopt, std::chrono::minutes(15), 1400);
         read15.push_back(double(t.nsecsElapsed()) / 1e6);
     }
-    out << "read_30d_ms=" << QString::number(median(read30), 'f', 1) << '\n';
-    out << "read_15m_ms=" << QString::number(median(read15), 'f', 1) << '\n';
+    out << "read_tiles_ms=" << QString::number(median(readTiles), 'f', 1) << '\n';
+    out << "read_series_30d_ms=" << QString::number(median(read30), 'f', 1) << '\n';
+    out << "read_series_15m_ms=" << QString::number(median(read15), 'f', 1) << '\n';
+    out << "chart_reload_15m_ms=" << QString::number(median(reload15), 'f', 1) << '\n';
+    out << "chart_range_with_tiles_ms=" << QString::number(median(rangeWithTiles), 'f', 1) << '\n';
     out << "chart_range_ms=" << QString::number(median(range), 'f', 1) << '\n';
     out << "chart_live_ms=" << QString::number(median(live), 'f', 1) << '\n';
     out.flush();

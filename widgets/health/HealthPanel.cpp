@@ -421,10 +421,12 @@ void HealthPanel::refresh()
         ++m_partsPending;
         m_series.load(chart->metrics(), selectedMonitor(), range, chartColumns())
             .then(this, [this, chart](Result<HealthSeriesSet> set) {
-                if (set)
+                if (set) {
                     chart->showSeries(set.value());
-                else
+                    emit chartLoaded();
+                } else {
                     m_message->setText(tr("Could not read health data: %1").arg(set.error().toString()));
+                }
                 partLoaded();
             });
     }

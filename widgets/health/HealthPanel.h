@@ -91,6 +91,7 @@ public:
 
 signals:
     void loaded();          // tiles and the visible chart show a full refresh
+    void chartLoaded();     // the visible chart shows a full refresh (the tiles may still be loading)
     void liveUpdated();     // the visible chart appended new samples
     void thresholdsLoaded();
     void monitorsLoaded();
