@@ -28,7 +28,7 @@ Result<HealthSnapshot> HealthReader::read(Connection& c, qint64 project, std::ch
     const qint64 window = range.count();
     // Tiles show the current figures: the last hour, or the whole range when it is shorter (so a
     // 30-day chart does not wait for percentiles over millions of raw samples).
-    const qint64 tileWindow = std::min<qint64>(window, 3600);
+    const qint64 tileWindow = HealthReader::tileWindow(range).count();
     struct Wanted { HealthFigure* target; const char* metric; };
     const Wanted wanted[] = {
         {&s.status, "health_status"}, {&s.circuit, "circuit_state"},

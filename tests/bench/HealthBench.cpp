@@ -5,8 +5,7 @@
 //   chart_range_ms  median time from query to painted chart for the 30-day range (rollups, decimated)
 //   chart_live_ms   a live update of the 15-minute range: one new sample stored, then the time
 //                   from the panel's query for newer samples to the painted chart (it appends)
-//   chart_reload_15m_ms  a full reload of the 15-minute range (tiles and chart), for comparison
-//   chart_range_with_tiles_ms  the 30-day refresh until the tiles are shown too
+//   chart_reload_15m_ms  a full reload of the 15-minute chart (not an append), for comparison
 //   loadtest_*/ab_* the engine and `ab -n N -c C` (default 20000 / 50) on the same loopback
 //                   endpoint (the demo platform's /api/health), alternating, three rounds each;
 //                   medians. Last line: loadtest_vs_ab_ratio = engine throughput / ab throughput.
@@ -20,6 +19,7 @@
 #include "health/HealthPanel.h"
 #include "health/HealthReader.h"
 #include "health/HealthSeries.h"
+#include "health/MetricChart.h"
 
 #include <QApplication>
 #include <QDeadlineTimer>
@@ -252,11 +252,9 @@ int main(int argc, char** argv)
     panel.show();
     timedRefresh(panel, std::chrono::hours(1));  // warm-up (connections, fonts, caches)
 
-    std::vector<double> range, rangeWithTiles, live, reload15;
-    for (int i = 0; i < 7; ++i) {
+    std::vector<double> range, live, reload15;
+    for (int i = 0; i < 7; ++i)
         range.push_back(timedRefresh(panel, std::chrono::hours(24 * 30)));
-        rangeWithTiles.push_back(timedRefresh(panel, std::chrono::hours(24 * 30), true));
-    }
     out << "chart_points_30d=" << panel.chartPointCount() << '\n';
     for (int i = 0; i < 7; ++i)
         reload15.push_back(timedRefresh(panel, std::chrono::minutes(15), true));
@@ -286,11 +284,26 @@ int main(int argc, char** argv)
         (void)series.loadNow(latency, std::nullopt, std::chrono::minutes(15), 1400);
         read15.push_back(double(t.nsecsElapsed()) / 1e6);
     }
+    // And the GUI side alone: replacing the series with 30 days' points and painting.
+    std::vector<double> paint30;
+    auto days30 = series.loadNow(latency, std::nullopt, std::chrono::hours(24 * 30), panel.chartWidget()->width());
+    if (!days30)
+        fail(days30.error().toString());
+    auto* chart = static_cast<ops::widgets::MetricChart*>(panel.chartWidget());
+    for (int i = 0; i < 7; ++i) {
+        QElapsedTimer t;
+        t.start();
+        chart->showSeries(days30.value());
+        QImage image(chart->size(), QImage::Format_ARGB32_Premultiplied);
+        static_cast<QWidget*>(chart)->render(&image);
+        paint30.push_back(double(t.nsecsElapsed()) / 1e6);
+    }
+    out << "chart_segments_30d=" << chart->segmentCount(QStringLiteral("latency_p95")) << '\n';
+    out << "paint_30d_ms=" << QString::number(median(paint30), 'f', 1) << '\n';
     out << "read_tiles_ms=" << QString::number(median(readTiles), 'f', 1) << '\n';
     out << "read_series_30d_ms=" << QString::number(median(read30), 'f', 1) << '\n';
     out << "read_series_15m_ms=" << QString::number(median(read15), 'f', 1) << '\n';
     out << "chart_reload_15m_ms=" << QString::number(median(reload15), 'f', 1) << '\n';
-    out << "chart_range_with_tiles_ms=" << QString::number(median(rangeWithTiles), 'f', 1) << '\n';
     out << "chart_range_ms=" << QString::number(median(range), 'f', 1) << '\n';
     out << "chart_live_ms=" << QString::number(median(live), 'f', 1) << '\n';
     out.flush();

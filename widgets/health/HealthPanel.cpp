@@ -243,9 +243,13 @@ void HealthPanel::onNotification()
     } else {
         appendLatest();
         if (!m_loading && m_sinceFullLoad.elapsed() > 2000) {  // tiles: at most every two seconds
-            m_reader.load(selectedRange(), 0).then(this, [this](Result<HealthSnapshot> snapshot) {
-                if (snapshot)
-                    displayTiles(snapshot.value());
+            const std::chrono::seconds range = selectedRange();
+            m_reader.load(range, 0).then(this, [this, range](Result<HealthSnapshot> snapshot) {
+                if (!snapshot)
+                    return;
+                displayTiles(snapshot.value());
+                m_tilesWindow = HealthReader::tileWindow(range);
+                m_tilesAge.start();
             });
         }
     }
@@ -407,18 +411,27 @@ void HealthPanel::refresh()
         return;
     }
     m_loading = true;
-    m_partsPending = 1;
+    m_partsPending = 0;
     const std::chrono::seconds range = selectedRange();
-    m_reader.load(range, 0).then(this, [this](Result<HealthSnapshot> snapshot) {
-        if (snapshot)
-            displayTiles(snapshot.value());
-        else
-            m_message->setText(tr("Could not read health data: %1").arg(snapshot.error().toString()));
-        partLoaded();
-    });
-    // The chart is read at the same time, on another pool connection.
-    if (MetricChart* chart = visibleChart()) {
+    // The tiles cover at most the last hour whatever the range: switching between longer ranges
+    // (or views) does not read them again while they are fresh. Live updates keep them current.
+    const bool tilesFresh = m_snapshot && m_tilesWindow == HealthReader::tileWindow(range)
+                            && m_tilesAge.isValid() && m_tilesAge.elapsed() < 5000;
+    if (!tilesFresh) {
         ++m_partsPending;
+        m_reader.load(range, 0).then(this, [this, range](Result<HealthSnapshot> snapshot) {
+            if (snapshot) {
+                displayTiles(snapshot.value());
+                m_tilesWindow = HealthReader::tileWindow(range);
+                m_tilesAge.start();
+            } else {
+                m_message->setText(tr("Could not read health data: %1").arg(snapshot.error().toString()));
+            }
+            partLoaded();
+        });
+    }
+    if (MetricChart* chart = visibleChart()) {
+        ++m_partsPending;  // read at the same time as the tiles, on another pool connection
         m_series.load(chart->metrics(), selectedMonitor(), range, chartColumns())
             .then(this, [this, chart](Result<HealthSeriesSet> set) {
                 if (set) {
@@ -429,6 +442,10 @@ void HealthPanel::refresh()
                 }
                 partLoaded();
             });
+    }
+    if (m_partsPending == 0) {  // nothing to read: fresh tiles and no chart visible
+        ++m_partsPending;
+        partLoaded();
     }
 }
 

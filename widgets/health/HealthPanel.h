@@ -135,6 +135,8 @@ private:
     LoadTestPanel* m_loadTest = nullptr;
     QHash<QString, QDoubleSpinBox*> m_thresholdEdits;
     QElapsedTimer m_sinceFullLoad;
+    QElapsedTimer m_tilesAge;                 // since the tiles were last read
+    std::chrono::seconds m_tilesWindow{0};    // the window they cover
     int m_partsPending = 0;   // tiles and chart of the running refresh
     bool m_loading = false;
     bool m_refreshAgain = false;
