@@ -296,6 +296,49 @@ GRANT EXECUTE ON FUNCTION
     ops.record_load_test(bigint, text, integer, integer, integer, timestamptz, double precision, integer, integer,
                          boolean, double precision, double precision, double precision, double precision, jsonb),
     ops.set_health_threshold(bigint, text, double precision) TO ops_operator;
+-- Several series at once, in the order asked (metric_index 1, 2, ...). Columns ten minutes wide
+-- or wider on rollup metrics read the 10-minute rollups once for all of them (the latency chart's
+-- p50, p95 and p99 cost one scan); anything else is one ops.health_series per metric.
+CREATE FUNCTION ops.health_series_set(p_project bigint, p_monitor bigint, p_metrics text[], p_from timestamptz,
+                                      p_to timestamptz, p_columns integer, p_rollups boolean DEFAULT false)
+RETURNS TABLE (metric_index integer, first_ms double precision, last_ms double precision, low double precision,
+               high double precision)
+LANGUAGE plpgsql STABLE SET search_path = pg_catalog, ops AS $$
+DECLARE
+    f     double precision := date_part('epoch', p_from);
+    t     double precision := date_part('epoch', p_to);
+    cols  integer := greatest(1, least(coalesce(p_columns, 1000), 20000));
+BEGIN
+    IF p_rollups AND t > f AND (t - f) / cols >= 600
+       AND p_metrics <@ ARRAY['latency', 'latency_p50', 'latency_p95', 'latency_p99', 'success_rate', 'error_rate'] THEN
+        RETURN QUERY
+        SELECT r.n::integer, (extract(epoch FROM min(r.bucket)) * 1000)::double precision,
+               (extract(epoch FROM max(r.bucket)) * 1000)::double precision, min(r.lo), max(r.hi)
+          FROM (SELECT u.n, x.bucket,
+                       CASE u.metric WHEN 'latency' THEN x.latency_min WHEN 'latency_p50' THEN x.p50_min
+                                     WHEN 'latency_p95' THEN x.p95_min WHEN 'latency_p99' THEN x.p99_min
+                                     WHEN 'success_rate' THEN x.success_min ELSE x.error_min END AS lo,
+                       CASE u.metric WHEN 'latency' THEN x.latency_max WHEN 'latency_p50' THEN x.p50_max
+                                     WHEN 'latency_p95' THEN x.p95_max WHEN 'latency_p99' THEN x.p99_max
+                                     WHEN 'success_rate' THEN x.success_max ELSE x.error_max END AS hi
+                  FROM ops.health_rollups_10m x
+                 CROSS JOIN unnest(p_metrics) WITH ORDINALITY AS u(metric, n)
+                 WHERE x.project_id = p_project AND (p_monitor IS NULL OR x.monitor_id = p_monitor)
+                   AND x.bucket >= p_from AND x.bucket <= p_to) r
+         WHERE r.lo IS NOT NULL
+         GROUP BY r.n, width_bucket(date_part('epoch', r.bucket), f, t, cols)
+         ORDER BY 1, 2;
+        RETURN;
+    END IF;
+    FOR i IN 1 .. coalesce(array_length(p_metrics, 1), 0) LOOP
+        RETURN QUERY SELECT i, h.first_ms, h.last_ms, h.low, h.high
+                       FROM ops.health_series(p_project, p_monitor, p_metrics[i], p_from, p_to, p_columns, p_rollups) h;
+    END LOOP;
+END
+$$;
+
 REVOKE EXECUTE ON FUNCTION ops.refresh_health_rollup_10m(bigint, timestamptz), ops.health_rollups_1m_changed() FROM PUBLIC;
-REVOKE EXECUTE ON FUNCTION ops.health_series(bigint, bigint, text, timestamptz, timestamptz, integer, boolean) FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION ops.health_series(bigint, bigint, text, timestamptz, timestamptz, integer, boolean) TO ops_viewer;
+REVOKE EXECUTE ON FUNCTION ops.health_series(bigint, bigint, text, timestamptz, timestamptz, integer, boolean),
+    ops.health_series_set(bigint, bigint, text[], timestamptz, timestamptz, integer, boolean) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION ops.health_series(bigint, bigint, text, timestamptz, timestamptz, integer, boolean),
+    ops.health_series_set(bigint, bigint, text[], timestamptz, timestamptz, integer, boolean) TO ops_viewer;

@@ -60,11 +60,10 @@ Result<HealthSeriesSet> HealthSeriesReader::read(Connection& c, qint64 project, 
         set.series[std::size_t(i)].metric = metrics[i];
     if (!(toMs > fromMs))
         return set;
-    auto rows = c.exec(QStringLiteral("SELECT u.n, h.first_ms, h.last_ms, h.low, h.high "
-                                      "FROM unnest(string_to_array($1, ',')) WITH ORDINALITY AS u(metric, n), "
-                                      "LATERAL ops.health_series($2, $3, u.metric, to_timestamp($4 / 1000.0), "
-                                      "                          to_timestamp($5 / 1000.0), $6, $7) h "
-                                      "ORDER BY u.n, h.first_ms"),
+    auto rows = c.exec(QStringLiteral("SELECT metric_index, first_ms, last_ms, low, high "
+                                      "FROM ops.health_series_set($2, $3, string_to_array($1, ','), to_timestamp($4 / 1000.0), "
+                                      "                           to_timestamp($5 / 1000.0), $6, $7) "
+                                      "ORDER BY metric_index, first_ms"),
                        {metrics.join(QLatin1Char(',')), project, monitor, fromMs, toMs, buckets, set.fromRollups});
     if (!rows)
         return rows.error();

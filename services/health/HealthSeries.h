@@ -2,7 +2,7 @@
 #pragma once
 
 // HealthSeriesReader: chart series for the Health tab, decimated by the database
-// (ops.health_series, 0008): each pixel column's bucket comes back as its first and last sample
+// (ops.health_series_set, 0008): each pixel column's bucket comes back as its first and last sample
 // time and its lowest and highest value, so a chart never holds more than about two points per
 // column and 30 days cost about as much as 15 minutes. Ranges beyond HealthReader::rawLimit read
 // the 1-minute rollups for latency and rates. A gap between buckets longer than ten monitor
