@@ -221,3 +221,41 @@ TEST(LoadTestStore, RecordsAndListsWithinTheProject)
     EXPECT_TRUE(hidden->empty());
     EXPECT_FALSE(recordLoadTest(*asOutsider, project, r).ok());
 }
+
+TEST(HealthRollups10m, FollowTheMinuteRowsThroughWritesAndRetention)
+{
+    auto database = TestCluster::shared().createDatabase();
+    ASSERT_TRUE(database.ok());
+    auto admin = TestCluster::shared().connect(database->database());
+    const qint64 project = admin->exec(QStringLiteral("SELECT id FROM ops.projects WHERE slug = 'demo'"))->toInt64(0, 0);
+    const qint64 monitor = admin->exec(QStringLiteral("SELECT ops.ensure_monitor($1, 'api', 'http://127.0.0.1:1/', 1000)"), {project})->toInt64(0, 0);
+    ASSERT_TRUE(admin->exec(QStringLiteral("SELECT ops.acquire_collector_lease($1, 't', 600000)"), {project}).ok());
+    // 25 minutes of samples ending at a 10-minute boundary an hour ago: three 10-minute rows.
+    auto written = admin->exec(QStringLiteral(
+        "SELECT count(*) FILTER (WHERE ops.record_health_sample($1, 't', "
+        "  date_bin('10 minutes', now(), timestamptz '2000-01-01') - interval '1 hour' - make_interval(secs => 15 * i), "
+        "  CASE WHEN i = 7 THEN 'down' ELSE 'up' END, 10 + i, 200, 'healthy', 'CLOSED', '{}', NULL)) "
+        "FROM generate_series(1, 100) i"), {monitor});
+    ASSERT_TRUE(written.ok()) << written.error().toString().toStdString();
+    auto same = admin->exec(QStringLiteral(
+        "SELECT count(*), bool_and(t.latency_min = m.lmin AND t.latency_max = m.lmax AND t.p95_max = m.p95max "
+        "                          AND t.success_min IS NOT DISTINCT FROM m.smin) "
+        "FROM ops.health_rollups_10m t JOIN ("
+        "  SELECT date_bin('10 minutes', bucket, timestamptz '2000-01-01') AS b, min(latency_min) AS lmin, max(latency_max) AS lmax, "
+        "         max(latency_p95) AS p95max, min(100.0 * up / nullif(samples - maintenance, 0))::double precision AS smin "
+        "  FROM ops.health_rollups_1m GROUP BY 1) m ON m.b = t.bucket"));
+    ASSERT_TRUE(same.ok()) << same.error().toString().toStdString();
+    EXPECT_EQ(same->toInt64(0, 0), 3);
+    EXPECT_TRUE(same->toBool(0, 1));
+    EXPECT_EQ(admin->exec(QStringLiteral("SELECT count(*) FROM ops.health_rollups_10m"))->scalar(), QStringLiteral("3"));
+
+    // The chart of the last 30 days reads them and shows the worst latency.
+    auto series = admin->exec(QStringLiteral("SELECT max(high) FROM ops.health_series_set($1, NULL, ARRAY['latency'], "
+                                             "now() - interval '30 days', now(), 1000, true)"), {project});
+    ASSERT_TRUE(series.ok()) << series.error().toString().toStdString();
+    EXPECT_EQ(series->scalar(), QStringLiteral("110"));
+
+    // Retention (or anything else) deleting minute rows takes their 10-minute rows along.
+    ASSERT_TRUE(admin->exec(QStringLiteral("DELETE FROM ops.health_rollups_1m")).ok());
+    EXPECT_EQ(admin->exec(QStringLiteral("SELECT count(*) FROM ops.health_rollups_10m"))->scalar(), QStringLiteral("0"));
+}
