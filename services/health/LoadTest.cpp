@@ -151,15 +151,20 @@ private:
         if (errno != EINPROGRESS)
             return fail(slot, errorKindFor(errno));
         slot.connecting = true;
-        watch(slot, EPOLLOUT);
+        watch(slot);
     }
 
-    void watch(Slot& slot, uint32_t what)
+    // Edge-triggered, for reading and writing, once per connection: no epoll_ctl per request
+    // (ab's loop changes its poll set for every request; this is one syscall fewer each time).
+    // Edge-triggered means every read and write goes on until EAGAIN, which both do.
+    void watch(Slot& slot)
     {
+        if (slot.registered)
+            return;
         epoll_event event{};
-        event.events = what;
+        event.events = EPOLLIN | EPOLLOUT | EPOLLET;
         event.data.ptr = &slot;
-        ::epoll_ctl(m_epoll, slot.registered ? EPOLL_CTL_MOD : EPOLL_CTL_ADD, slot.fd, &event);
+        ::epoll_ctl(m_epoll, EPOLL_CTL_ADD, slot.fd, &event);
         slot.registered = true;
     }
 
@@ -169,12 +174,12 @@ private:
         while (slot.written < request.size()) {
             const ssize_t n = ::send(slot.fd, request.constData() + slot.written, std::size_t(request.size() - slot.written), MSG_NOSIGNAL);
             if (n < 0 && errno == EAGAIN)
-                return watch(slot, EPOLLOUT);
+                return watch(slot);  // the next EPOLLOUT edge continues
             if (n < 0)
                 return brokenConnection(slot, errno);
             slot.written += int(n);
         }
-        watch(slot, EPOLLIN);
+        watch(slot);
     }
 
     void onEvent(Slot& slot, uint32_t what)
