@@ -411,14 +411,20 @@ void HealthPanel::refresh()
         return;
     }
     m_loading = true;
-    m_partsPending = 0;
     const std::chrono::seconds range = selectedRange();
     // The tiles cover at most the last hour whatever the range: switching between longer ranges
     // (or views) does not read them again while they are fresh. Live updates keep them current.
     const bool tilesFresh = m_snapshot && m_tilesWindow == HealthReader::tileWindow(range)
                             && m_tilesAge.isValid() && m_tilesAge.elapsed() < 5000;
+    MetricChart* chart = visibleChart();
+    // Counted before anything starts: a continuation may run at once when its read is done.
+    m_partsPending = (tilesFresh ? 0 : 1) + (chart ? 1 : 0);
+    if (m_partsPending == 0) {  // nothing to read: fresh tiles and no chart visible
+        m_partsPending = 1;
+        partLoaded();
+        return;
+    }
     if (!tilesFresh) {
-        ++m_partsPending;
         m_reader.load(range, 0).then(this, [this, range](Result<HealthSnapshot> snapshot) {
             if (snapshot) {
                 displayTiles(snapshot.value());
@@ -430,8 +436,7 @@ void HealthPanel::refresh()
             partLoaded();
         });
     }
-    if (MetricChart* chart = visibleChart()) {
-        ++m_partsPending;  // read at the same time as the tiles, on another pool connection
+    if (chart) {  // read at the same time as the tiles, on another pool connection
         m_series.load(chart->metrics(), selectedMonitor(), range, chartColumns())
             .then(this, [this, chart](Result<HealthSeriesSet> set) {
                 if (set) {
@@ -442,10 +447,6 @@ void HealthPanel::refresh()
                 }
                 partLoaded();
             });
-    }
-    if (m_partsPending == 0) {  // nothing to read: fresh tiles and no chart visible
-        ++m_partsPending;
-        partLoaded();
     }
 }
 
