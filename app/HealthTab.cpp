@@ -6,6 +6,7 @@
 #include "db/Projects.h"
 #include "health/HealthCollector.h"
 #include "health/HealthPanel.h"
+#include "health/LoadTestPanel.h"
 
 #include <QCoreApplication>
 
@@ -33,10 +34,12 @@ void installHealthTab(MainWindow& window, ConsoleController& controller, const Q
         if (!monitor)
             return monitor.error();
         return project;
-    }, CallOptions::idempotentUnit()).then(&window, [&window, pool, direct](Result<qint64> project) {
+    }, CallOptions::idempotentUnit()).then(&window, [&window, pool, direct, demoHealthUrl](Result<qint64> project) {
         if (!project)
             return;  // the tab keeps its placeholder; the status bar already reports database problems
         auto* panel = new ops::widgets::HealthPanel(*pool, project.value(), direct);
+        if (!demoHealthUrl.isEmpty())  // the team's `ab -n 1000 -c 50` step, ready to start
+            panel->loadTestPanel()->setEndpoint(demoHealthUrl, 1000, 50);
         window.setPanel(MainWindow::Tab::Health, panel);
         QObject::connect(qApp, &QCoreApplication::aboutToQuit, panel, &ops::widgets::HealthPanel::stopLiveUpdates);
         CollectorConfig config;

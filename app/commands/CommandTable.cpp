@@ -5,6 +5,7 @@
 #include "commands/HealthCommands.h"
 
 #include "commands/DeployCommands.h"
+#include "commands/LoadTestCommands.h"
 
 namespace ops::app {
 
@@ -25,6 +26,7 @@ const std::vector<CommandSpec>& commandTable()
         {QStringLiteral("promote"), QStringLiteral("Promote staging's deployment (--from staging --env production [--override-gate R] [--yes])"), runPromoteCommand},
         {QStringLiteral("lock"), QStringLiteral("Lock an environment against deploys and promotions (--env E --reason R [--until T])"), runLockCommand},
         {QStringLiteral("unlock"), QStringLiteral("Lift an environment's lock (--env E)"), runUnlockCommand},
+        {QStringLiteral("loadtest"), QStringLiteral("Load test a URL like ab: loadtest URL -n N -c C [--json]; exit 0 all succeeded, 1 not, 2 usage"), runLoadTestCommand},
     };
     return table;
 }

@@ -28,7 +28,7 @@ Result<HealthSnapshot> HealthReader::read(Connection& c, qint64 project, std::ch
     const qint64 window = range.count();
     // Tiles show the current figures: the last hour, or the whole range when it is shorter (so a
     // 30-day chart does not wait for percentiles over millions of raw samples).
-    const qint64 tileWindow = std::min<qint64>(window, 3600);
+    const qint64 tileWindow = HealthReader::tileWindow(range).count();
     struct Wanted { HealthFigure* target; const char* metric; };
     const Wanted wanted[] = {
         {&s.status, "health_status"}, {&s.circuit, "circuit_state"},
@@ -65,6 +65,9 @@ Result<HealthSnapshot> HealthReader::read(Connection& c, qint64 project, std::ch
             target->value = r->toDouble(0, 0);
         target->samples = r->toInt64(0, 1);
     }
+
+    if (columns <= 0)
+        return s;  // tiles only: the charts read their series through HealthSeriesReader
 
     auto bounds = c.exec(QStringLiteral("SELECT now() - make_interval(secs => $1), now(), "
                                         "coalesce((SELECT min(interval_ms) FROM ops.monitors WHERE project_id = $2 AND enabled), 60000)"),

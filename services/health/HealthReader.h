@@ -39,10 +39,14 @@ class HealthReader final {
 public:
     HealthReader(Pool& pool, qint64 projectId) : m_pool(pool), m_project(projectId) {}
 
-    // Everything for the tab over [now - range, now], the chart decimated to `columns`.
+    // Everything for the tab over [now - range, now], the chart decimated to `columns`
+    // (columns <= 0: the tiles only).
     QFuture<Result<HealthSnapshot>> load(std::chrono::seconds range, int columns) const;
     // The same, blocking (worker threads, benchmarks, headless use).
     Result<HealthSnapshot> loadNow(std::chrono::seconds range, int columns) const;
+
+    // The window the tiles cover for a range: the last hour, or the range when shorter.
+    static std::chrono::seconds tileWindow(std::chrono::seconds range) { return std::min(range, std::chrono::seconds(3600)); }
 
     // Ranges longer than this read the rollups.
     static constexpr std::chrono::seconds rawLimit{6 * 3600};

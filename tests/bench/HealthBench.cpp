@@ -1,20 +1,32 @@
 // SPDX-License-Identifier: MIT
-// health_bench [samples]: chart refresh time on a private server holding `samples` 1-second
-// samples for one series (default 2,592,000 = 30 days). Prints key=value lines:
+// health_bench [samples] [--no-charts] [-n N] [-c C] [-t engine threads]: chart refresh time on a private server
+// holding `samples` 1-second samples for one series (default 2,592,000 = 30 days), then the load
+// test engine against Apache Bench. Prints key=value lines:
 //   chart_range_ms  median time from query to painted chart for the 30-day range (rollups, decimated)
-//   chart_live_ms   the same for a live update of the 15-minute range (raw samples)
-// The load-test comparison with ab is not part of this build (see the report).
+//   chart_live_ms   a live update of the 15-minute range: one new sample stored, then the time
+//                   from the panel's query for newer samples to the painted chart (it appends)
+//   chart_reload_15m_ms  a full reload of the 15-minute chart (not an append), for comparison
+//   loadtest_*/ab_* the engine and `ab -n N -c C` (default 20000 / 50) on the same loopback
+//                   endpoint (the demo platform's /api/health), alternating, five rounds each;
+//                   medians. Last line: loadtest_vs_ab_ratio = engine throughput / ab throughput.
 #include "db/Connection.h"
 #include "db/EmbeddedPostgres.h"
 #include "db/Migrator.h"
 #include "db/Pool.h"
+#include "common/ProcessRunner.h"
+#include "demo/DemoPlatform.h"
+#include "health/LoadTest.h"
 #include "health/HealthPanel.h"
 #include "health/HealthReader.h"
+#include "health/HealthSeries.h"
+#include "health/MetricChart.h"
 
 #include <QApplication>
 #include <QDeadlineTimer>
 #include <QDir>
 #include <QElapsedTimer>
+#include <QEventLoop>
+#include <QTimer>
 #include <QImage>
 #include <QTemporaryDir>
 #include <QTextStream>
@@ -48,26 +60,151 @@ double median(std::vector<double> values)
     return values[values.size() / 2];
 }
 
-// One refresh of `panel` for `range`: query, decimation, series update and painting the chart
-// into an image; milliseconds.
+std::vector<double> g_untilSignalMs;  // setRange() to chartLoaded, per timed refresh
+
+// Runs the event loop until `done` is set by a signal handler that also quits `loop`, or 60 s.
+// The loop sleeps between events as the application's does (a processEvents() spin would take
+// a core away from the database on this 2-core machine).
+bool runUntil(QEventLoop& loop, const bool& done)
+{
+    if (!done) {
+        QTimer::singleShot(60000, &loop, &QEventLoop::quit);
+        loop.exec();
+    }
+    return done;
+}
+
+// One refresh of `panel` for `range`: query, series update and painting the chart into an image;
+// milliseconds. Waits (untimed) for the tiles too, so refreshes do not overlap.
 double timedRefresh(ops::widgets::HealthPanel& panel, std::chrono::seconds range)
 {
-    bool done = false;
-    auto connection = QObject::connect(&panel, &ops::widgets::HealthPanel::loaded, [&] { done = true; });
+    bool chartDone = false, allDone = false;
+    QEventLoop chartLoop, allLoop;
     QElapsedTimer timer;
+    auto chartConnection = QObject::connect(&panel, &ops::widgets::HealthPanel::chartLoaded, [&] {
+        chartDone = true;
+        g_untilSignalMs.push_back(double(timer.nsecsElapsed()) / 1e6);
+        chartLoop.quit();
+    });
+    auto allConnection = QObject::connect(&panel, &ops::widgets::HealthPanel::loaded, [&] {
+        allDone = true;
+        allLoop.quit();
+    });
     timer.start();
     panel.setRange(range);
-    QDeadlineTimer deadline(60000);
-    while (!done && !deadline.hasExpired())
-        QApplication::processEvents(QEventLoop::AllEvents, 1);
+    runUntil(chartLoop, chartDone);
+    QWidget* chart = panel.chartWidget();
+    QImage image(chart->size(), QImage::Format_ARGB32_Premultiplied);
+    chart->render(&image);
+    const double ms = double(timer.nsecsElapsed()) / 1e6;
+    runUntil(allLoop, allDone);
+    QObject::disconnect(chartConnection);
+    QObject::disconnect(allConnection);
+    if (!chartDone || !allDone)
+        fail(QStringLiteral("the panel did not load within 60 s"));
+    return ms;
+}
+
+// One live update: the samples newer than the chart's last point are read and appended, and the
+// chart is painted into an image; milliseconds.
+double timedLiveUpdate(ops::widgets::HealthPanel& panel)
+{
+    bool done = false;
+    QEventLoop loop;
+    auto connection = QObject::connect(&panel, &ops::widgets::HealthPanel::liveUpdated, [&] {
+        done = true;
+        loop.quit();
+    });
+    QElapsedTimer timer;
+    timer.start();
+    panel.appendLatest();
+    runUntil(loop, done);
     QWidget* chart = panel.chartWidget();
     QImage image(chart->size(), QImage::Format_ARGB32_Premultiplied);
     chart->render(&image);
     const double ms = double(timer.nsecsElapsed()) / 1e6;
     QObject::disconnect(connection);
     if (!done)
-        fail(QStringLiteral("the panel did not load within 60 s"));
+        fail(QStringLiteral("the live update did not arrive within 60 s"));
     return ms;
+}
+
+// One `ab` run: requests per second and the 95th percentile (ms, ab prints whole milliseconds).
+std::pair<double, double> runApacheBench(const QString& url, int requests, int concurrency)
+{
+    ProcessOptions options;
+    options.timeout = std::chrono::minutes(5);
+    auto ran = ProcessRunner::run(QStringLiteral("ab"), {QStringLiteral("-q"), QStringLiteral("-n"), QString::number(requests),
+                                                          QStringLiteral("-c"), QString::number(concurrency), url}, options);
+    if (!ran || ran->exitCode != 0)
+        fail(QStringLiteral("ab failed (is apache2-utils installed?): ") + (ran ? QString::fromUtf8(ran->output) : ran.error().toString()));
+    double throughput = 0, p95 = -1;
+    for (const QByteArray& raw : ran->output.split('\n')) {
+        const QByteArray line = raw.simplified();
+        if (line.startsWith("Requests per second:"))
+            throughput = line.split(' ').value(3).toDouble();
+        else if (line.startsWith("95% "))
+            p95 = line.split(' ').value(1).toDouble();
+        else if (line.startsWith("Failed requests:") && line.split(' ').value(2) != "0")
+            fail(QStringLiteral("ab saw failed requests: ") + QString::fromUtf8(line));
+    }
+    if (throughput <= 0 || p95 < 0)
+        fail(QStringLiteral("could not read ab's output:\n") + QString::fromUtf8(ran->output));
+    return {throughput, p95};
+}
+
+// The engine vs ab on the demo platform, alternating so both see the same machine state.
+void compareWithApacheBench(QTextStream& out, int requests, int concurrency, int threads)
+{
+    DemoPlatform::Config healthy;
+    healthy.liveVersion = QStringLiteral("v3");
+    DemoPlatform platform(healthy);
+    if (auto started = platform.start(); !started)
+        fail(started.error().toString());
+    const QString url = platform.baseUrl() + QStringLiteral("/api/health");
+    LoadTestConfig config;
+    config.url = url;
+    config.requests = requests;
+    config.concurrency = concurrency;
+    config.threads = threads;
+    out << "loadtest_url=" << url << "\nloadtest_n=" << requests << "\nloadtest_c=" << concurrency << '\n';
+    runApacheBench(url, 1000, concurrency);  // warm-up for both
+    (void)LoadTestEngine(config).run();
+    std::vector<double> engineRps, engineP95, abRps, abP95;
+    // Five rounds, the order swapped every round, medians compared: single runs on this shared
+    // 2-core machine vary by a factor of two.
+    for (int round = 0; round < 5; ++round) {
+        auto runAb = [&] {
+            const auto [rps, p95] = runApacheBench(url, requests, concurrency);
+            abRps.push_back(rps);
+            abP95.push_back(p95);
+        };
+        auto runEngine = [&] {
+            auto result = LoadTestEngine(config).run();
+            if (!result)
+                fail(result.error().toString());
+            if (result->succeeded != requests)
+                fail(QStringLiteral("the engine saw failed requests"));
+            engineRps.push_back(result->throughput());
+            engineP95.push_back(result->p95Ms);
+        };
+        if (round % 2 == 0) {
+            runAb();
+            runEngine();
+        } else {
+            runEngine();
+            runAb();
+        }
+        out << "round" << round << "_loadtest_rps=" << QString::number(engineRps.back(), 'f', 0)
+            << " round" << round << "_ab_rps=" << QString::number(abRps.back(), 'f', 0) << '\n';
+        out.flush();
+    }
+    out << "ab_rps=" << QString::number(median(abRps), 'f', 1) << '\n'
+        << "ab_p95_ms=" << QString::number(median(abP95), 'f', 2) << '\n'
+        << "loadtest_rps=" << QString::number(median(engineRps), 'f', 1) << '\n'
+        << "loadtest_p95_ms=" << QString::number(median(engineP95), 'f', 2) << '\n'
+        << "loadtest_p95_minus_ab_ms=" << QString::number(median(engineP95) - median(abP95), 'f', 2) << '\n'
+        << "loadtest_vs_ab_ratio=" << QString::number(median(engineRps) / median(abRps), 'f', 3) << '\n';
 }
 
 } // namespace
@@ -76,8 +213,29 @@ int main(int argc, char** argv)
 {
     qputenv("QT_QPA_PLATFORM", qgetenv("QT_QPA_PLATFORM").isEmpty() ? QByteArray("offscreen") : qgetenv("QT_QPA_PLATFORM"));
     QApplication application(argc, argv);
-    const qint64 samples = argc > 1 ? std::max<qint64>(1000, QByteArray(argv[1]).toLongLong()) : 30LL * 24 * 3600;
+    qint64 samples = 30LL * 24 * 3600;
+    bool charts = true;
+    int requests = 20000, concurrency = 50, threads = 0;  // threads 0: the engine's default
+    const QStringList arguments = application.arguments().mid(1);
+    for (qsizetype i = 0; i < arguments.size(); ++i) {
+        if (arguments[i] == QLatin1String("--no-charts"))
+            charts = false;
+        else if (arguments[i] == QLatin1String("-n") && i + 1 < arguments.size())
+            requests = arguments[++i].toInt();
+        else if (arguments[i] == QLatin1String("-c") && i + 1 < arguments.size())
+            concurrency = arguments[++i].toInt();
+        else if (arguments[i] == QLatin1String("-t") && i + 1 < arguments.size())
+            threads = arguments[++i].toInt();
+        else
+            samples = std::max<qint64>(1000, arguments[i].toLongLong());
+    }
+    if (requests < 1 || concurrency < 1 || concurrency > requests)
+        fail(QStringLiteral("usage: health_bench [samples] [--no-charts] [-n N] [-c C]"));
     QTextStream out(stdout);
+    if (!charts) {
+        compareWithApacheBench(out, requests, concurrency, threads);
+        return 0;
+    }
 
     QTemporaryDir directory(QDir::tempPath() + QStringLiteral("/ops-health-bench-XXXXXX"));
     ::chmod(QFile::encodeName(directory.path()).constData(), 0755);
@@ -132,28 +290,63 @@ int main(int argc, char** argv)
     panel.show();
     timedRefresh(panel, std::chrono::hours(1));  // warm-up (connections, fonts, caches)
 
-    std::vector<double> range, live;
-    for (int i = 0; i < 7; ++i) {
+    std::vector<double> range, live, reload15;
+    g_untilSignalMs.clear();
+    for (int i = 0; i < 7; ++i)
         range.push_back(timedRefresh(panel, std::chrono::hours(24 * 30)));
-        out << "chart_points_30d=" << panel.chartPointCount() << '\n';
+    out << "chart_range_until_shown_ms=" << QString::number(median(g_untilSignalMs), 'f', 1) << '\n';
+    out << "chart_points_30d=" << panel.chartPointCount() << '\n';
+    for (int i = 0; i < 7; ++i)
+        reload15.push_back(timedRefresh(panel, std::chrono::minutes(15)));
+    for (int i = 0; i < 15; ++i) {
+        // What the collector does every second (not timed): one new sample.
+        exec(c, QStringLiteral("INSERT INTO ops.health_samples (monitor_id, project_id, sampled_at, state, latency_ms, http_status, "
+                               "platform_status, circuit_state, collector) "
+                               "VALUES ($1, $2, clock_timestamp(), 'up', 80 + 40 * random(), 200, 'healthy', 'CLOSED', 'bench')"),
+             {monitor, project});
+        live.push_back(timedLiveUpdate(panel));
     }
-    for (int i = 0; i < 15; ++i)
-        live.push_back(timedRefresh(panel, std::chrono::minutes(15)));
-    // Where the time goes: the database read alone (tiles + chart data, decimated).
-    HealthReader reader(pool, project);
-    std::vector<double> read30, read15;
+    out << "chart_points_15m=" << panel.chartPointCount() << '\n';
+    // Where the time goes: the database reads alone.
+    HealthReader tiles(pool, project);
+    HealthSeriesReader series(pool, project);
+    const QStringList latency{QStringLiteral("latency_p50"), QStringLiteral("latency_p95"), QStringLiteral("latency_p99")};
+    std::vector<double> readTiles, read30, read15;
     for (int i = 0; i < 7; ++i) {
         QElapsedTimer t;
         t.start();
-        (void)reader.loadNow(std::chrono::hours(24 * 30), 1400);
+        (void)tiles.loadNow(std::chrono::hours(24 * 30), 0);
+        readTiles.push_back(double(t.nsecsElapsed()) / 1e6);
+        t.restart();
+        (void)series.loadNow(latency, std::nullopt, std::chrono::hours(24 * 30), 1400);
         read30.push_back(double(t.nsecsElapsed()) / 1e6);
         t.restart();
-        (void)reader.loadNow(std::chrono::minutes(15), 1400);
+        (void)series.loadNow(latency, std::nullopt, std::chrono::minutes(15), 1400);
         read15.push_back(double(t.nsecsElapsed()) / 1e6);
     }
-    out << "read_30d_ms=" << QString::number(median(read30), 'f', 1) << '\n';
-    out << "read_15m_ms=" << QString::number(median(read15), 'f', 1) << '\n';
+    // And the GUI side alone: replacing the series with 30 days' points and painting.
+    std::vector<double> paint30;
+    auto days30 = series.loadNow(latency, std::nullopt, std::chrono::hours(24 * 30), panel.chartWidget()->width());
+    if (!days30)
+        fail(days30.error().toString());
+    auto* chart = static_cast<ops::widgets::MetricChart*>(panel.chartWidget());
+    for (int i = 0; i < 7; ++i) {
+        QElapsedTimer t;
+        t.start();
+        chart->showSeries(days30.value());
+        QImage image(chart->size(), QImage::Format_ARGB32_Premultiplied);
+        static_cast<QWidget*>(chart)->render(&image);
+        paint30.push_back(double(t.nsecsElapsed()) / 1e6);
+    }
+    out << "chart_segments_30d=" << chart->segmentCount(QStringLiteral("latency_p95")) << '\n';
+    out << "paint_30d_ms=" << QString::number(median(paint30), 'f', 1) << '\n';
+    out << "read_tiles_ms=" << QString::number(median(readTiles), 'f', 1) << '\n';
+    out << "read_series_30d_ms=" << QString::number(median(read30), 'f', 1) << '\n';
+    out << "read_series_15m_ms=" << QString::number(median(read15), 'f', 1) << '\n';
+    out << "chart_reload_15m_ms=" << QString::number(median(reload15), 'f', 1) << '\n';
     out << "chart_range_ms=" << QString::number(median(range), 'f', 1) << '\n';
     out << "chart_live_ms=" << QString::number(median(live), 'f', 1) << '\n';
+    out.flush();
+    compareWithApacheBench(out, requests, concurrency, threads);
     return 0;
 }

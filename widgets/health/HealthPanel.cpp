@@ -2,20 +2,20 @@
 #include "health/HealthPanel.h"
 
 #include "db/Listener.h"
+#include "health/LoadTestPanel.h"
+#include "health/MetricChart.h"
 
 #include <QCheckBox>
 #include <QComboBox>
+#include <QDoubleSpinBox>
+#include <QFormLayout>
 #include <QGridLayout>
 #include <QHBoxLayout>
 #include <QLabel>
-#include <QPen>
+#include <QPushButton>
+#include <QTabWidget>
 #include <QTimer>
 #include <QVBoxLayout>
-#include <QtCharts/QChart>
-#include <QtCharts/QChartView>
-#include <QtCharts/QDateTimeAxis>
-#include <QtCharts/QLineSeries>
-#include <QtCharts/QValueAxis>
 
 using namespace ops::services;
 
@@ -36,28 +36,84 @@ QString colourFor(std::optional<bool> good)
     return *good ? QStringLiteral("#1b7f3a") : QStringLiteral("#b3261e");
 }
 
+// Stored threshold names (ops.health_thresholds.metric).
+const QString p95Key = QStringLiteral("p95_latency");
+const QString successKey = QStringLiteral("success_rate");
+const QString errorKey = QStringLiteral("error_rate");
+const QString uptimeKey = QStringLiteral("uptime");
+
 } // namespace
 
-HealthPanel::HealthPanel(Pool& pool, qint64 projectId, const ConnectionOptions& directOptions, bool listen, QWidget* parent)
-    : QWidget(parent), m_reader(pool, projectId)
+HealthThresholds HealthThresholds::fromStored(const QMap<QString, double>& stored)
 {
-    auto* layout = new QVBoxLayout(this);
-    auto* controls = new QHBoxLayout;
-    m_range = new QComboBox(this);
+    HealthThresholds t;
+    t.p95Ms = stored.value(p95Key, t.p95Ms);
+    t.successPercent = stored.value(successKey, t.successPercent);
+    t.errorPercent = stored.value(errorKey, t.errorPercent);
+    t.uptimePercent = stored.value(uptimeKey, t.uptimePercent);
+    return t;
+}
+
+QMap<QString, double> HealthThresholds::toStored() const
+{
+    return {{p95Key, p95Ms}, {successKey, successPercent}, {errorKey, errorPercent}, {uptimeKey, uptimePercent}};
+}
+
+HealthPanel::HealthPanel(Pool& pool, qint64 projectId, const ConnectionOptions& directOptions, bool listen, QWidget* parent)
+    : QWidget(parent), m_reader(pool, projectId), m_series(pool, projectId), m_pool(pool), m_project(projectId)
+{
+    m_layout = new QVBoxLayout(this);
+    m_layout->addWidget(buildControls());
+    m_layout->addLayout(buildTiles());
+    m_views = buildViews(pool, projectId);
+    m_layout->addWidget(m_views, 1);
+
+    m_debounce = new QTimer(this);
+    m_debounce->setSingleShot(true);
+    m_debounce->setInterval(300);
+    connect(m_debounce, &QTimer::timeout, this, &HealthPanel::onNotification);
+    if (listen && !directOptions.database().isEmpty())
+        startLiveUpdates(directOptions);
+    loadThresholds();
+    loadMonitors();
+    refresh();
+}
+
+HealthPanel::~HealthPanel() = default;
+
+QWidget* HealthPanel::buildControls()
+{
+    auto* controls = new QWidget(this);
+    auto* row = new QHBoxLayout(controls);
+    row->setContentsMargins(0, 0, 0, 0);
+    m_range = new QComboBox(controls);
     const std::pair<const char*, int> ranges[] = {{"15 min", 900}, {"1 hour", 3600}, {"6 hours", 6 * 3600},
                                                   {"24 hours", 24 * 3600}, {"7 days", 7 * 24 * 3600}, {"30 days", 30 * 24 * 3600}};
     for (const auto& [name, seconds] : ranges)
         m_range->addItem(tr(name), seconds);
     m_range->setCurrentIndex(1);
-    m_pause = new QCheckBox(tr("Pause live updates"), this);
-    m_message = new QLabel(this);
+    m_monitor = new QComboBox(controls);
+    m_monitor->addItem(tr("All monitors"), QVariant());
+    m_pause = new QCheckBox(tr("Pause live updates"), controls);
+    m_message = new QLabel(controls);
     m_message->setTextFormat(Qt::PlainText);  // error text comes from outside
-    controls->addWidget(new QLabel(tr("Range:"), this));
-    controls->addWidget(m_range);
-    controls->addWidget(m_pause);
-    controls->addWidget(m_message, 1);
-    layout->addLayout(controls);
+    row->addWidget(new QLabel(tr("Range:"), controls));
+    row->addWidget(m_range);
+    row->addWidget(new QLabel(tr("Monitor:"), controls));
+    row->addWidget(m_monitor);
+    row->addWidget(m_pause);
+    row->addWidget(m_message, 1);
+    connect(m_range, &QComboBox::currentIndexChanged, this, &HealthPanel::refresh);
+    connect(m_monitor, &QComboBox::currentIndexChanged, this, &HealthPanel::refresh);
+    connect(m_pause, &QCheckBox::toggled, this, [this](bool paused) {
+        if (!paused)
+            refresh();  // catch up on what arrived while paused
+    });
+    return controls;
+}
 
+QLayout* HealthPanel::buildTiles()
+{
     auto* tiles = new QGridLayout;
     const std::pair<const char*, const char*> tileNames[] = {
         {"status", "Overall"}, {"p95", "p95 latency"}, {"success", "Success rate"}, {"error", "Error rate"},
@@ -67,51 +123,218 @@ HealthPanel::HealthPanel(Pool& pool, qint64 projectId, const ConnectionOptions& 
         tiles->addWidget(makeTile(QString::fromLatin1(key), tr(title)), index / 4, index % 4);
         ++index;
     }
-    layout->addLayout(tiles);
-
-    m_chart = new QChart;
-    m_chart->setTitle(tr("Latency (ms)"));
-    m_chart->legend()->setVisible(false);
-    m_axisX = new QDateTimeAxis(m_chart);
-    m_axisX->setFormat(QStringLiteral("HH:mm"));
-    m_axisY = new QValueAxis(m_chart);
-    m_axisY->setLabelFormat(QStringLiteral("%.0f"));
-    m_chart->addAxis(m_axisX, Qt::AlignBottom);
-    m_chart->addAxis(m_axisY, Qt::AlignLeft);
-    m_chartView = new QChartView(m_chart, this);
-    m_chartView->setRenderHint(QPainter::Antialiasing, false);  // thousands of segments: speed first
-    m_chartView->setMinimumHeight(240);
-    layout->addWidget(m_chartView, 1);
-
-    m_debounce = new QTimer(this);
-    m_debounce->setSingleShot(true);
-    m_debounce->setInterval(500);
-    connect(m_debounce, &QTimer::timeout, this, &HealthPanel::refresh);
-    connect(m_range, &QComboBox::currentIndexChanged, this, &HealthPanel::refresh);
-    connect(m_pause, &QCheckBox::toggled, this, [this](bool paused) {
-        if (!paused)
-            refresh();
-    });
-
-    if (listen && !directOptions.database().isEmpty()) {
-        m_listener = std::make_unique<Listener>(directOptions, QStringList{QStringLiteral("ops_health")});
-        connect(m_listener.get(), &Listener::notification, this, [this] {
-            if (!m_pause->isChecked() && !m_debounce->isActive())
-                m_debounce->start();
-        });
-        connect(m_listener.get(), &Listener::connected, this, &HealthPanel::refresh);  // re-read what we missed
-        m_listener->start();
-    }
-    refresh();
+    return tiles;
 }
 
-HealthPanel::~HealthPanel() = default;
+void HealthPanel::addChart(const QString& key, const QString& tab, MetricChart* chart)
+{
+    m_charts.insert(key, chart);
+    m_views->addTab(chart, tab);
+    m_views->widget(m_views->count() - 1)->setProperty("viewKey", key);
+}
+
+QTabWidget* HealthPanel::buildViews(Pool& pool, qint64 projectId)
+{
+    m_views = new QTabWidget(this);
+    const QColor blue(QStringLiteral("#1f5fa8")), green(QStringLiteral("#1b7f3a")), purple(QStringLiteral("#6a3d9a")),
+        orange(QStringLiteral("#d9822b")), red(QStringLiteral("#b3261e"));
+    addChart(QStringLiteral("latency"), tr("Latency"),
+             new MetricChart(tr("Latency (ms)"), QStringLiteral("ms"),
+                             {{QStringLiteral("latency_p50"), tr("p50"), green}, {QStringLiteral("latency_p95"), tr("p95"), blue},
+                              {QStringLiteral("latency_p99"), tr("p99"), purple}}, false, m_views));
+    addChart(QStringLiteral("throughput"), tr("Throughput"),
+             new MetricChart(tr("Throughput (req/s)"), QStringLiteral("req/s"), {{QStringLiteral("throughput"), tr("throughput"), blue}}, false, m_views));
+    auto* rates = new MetricChart(tr("Success and error rate (%)"), QStringLiteral("%"),
+                                  {{QStringLiteral("success_rate"), tr("success"), green}, {QStringLiteral("error_rate"), tr("errors"), red}}, false, m_views);
+    rates->setValueCeiling(100);
+    addChart(QStringLiteral("rates"), tr("Success / errors"), rates);
+    addChart(QStringLiteral("pool"), tr("Pool"),
+             new MetricChart(tr("Pool usage (connections)"), QString(),
+                             {{QStringLiteral("pool.in_use"), tr("in use"), blue}, {QStringLiteral("pool.idle"), tr("idle"), green},
+                              {QStringLiteral("pool.waiting"), tr("waiting"), orange}}, false, m_views));
+    addChart(QStringLiteral("tps"), tr("Database TPS"),
+             new MetricChart(tr("Database transactions per second"), QStringLiteral("tps"), {{QStringLiteral("tps"), tr("TPS"), blue}}, false, m_views));
+    addChart(QStringLiteral("sessions"), tr("Sessions"),
+             new MetricChart(tr("Database sessions"), QString(),
+                             {{QStringLiteral("sessions.active"), tr("active"), blue}, {QStringLiteral("sessions.idle"), tr("idle"), green},
+                              {QStringLiteral("sessions.blocked"), tr("blocked"), red}}, false, m_views));
+    addChart(QStringLiteral("cache"), tr("Cache hit"),
+             new MetricChart(tr("Database cache hit ratio"), QString(), {{QStringLiteral("cache_hit_ratio"), tr("cache hit"), green}}, false, m_views));
+    auto* circuit = new MetricChart(tr("Circuit state (0 closed, 1 half open, 2 open)"), QString(),
+                                    {{QStringLiteral("circuit"), tr("circuit"), orange}}, true, m_views);
+    circuit->setValueCeiling(2);
+    addChart(QStringLiteral("circuit"), tr("Circuit"), circuit);
+    m_loadTest = new LoadTestPanel(pool, projectId, m_views);
+    m_views->addTab(m_loadTest, tr("Load test"));
+    m_loadTest->setProperty("viewKey", QStringLiteral("loadtest"));
+    QWidget* editor = buildThresholdEditor();
+    m_views->addTab(editor, tr("Thresholds"));
+    editor->setProperty("viewKey", QStringLiteral("thresholds"));
+    // Only the visible chart is read: switching views loads the one that appears.
+    connect(m_views, &QTabWidget::currentChanged, this, [this] {
+        if (visibleChart())
+            refresh();
+    });
+    return m_views;
+}
+
+QWidget* HealthPanel::buildThresholdEditor()
+{
+    auto* editor = new QWidget(this);
+    auto* form = new QFormLayout(editor);
+    auto add = [&](const QString& key, const QString& label, double max, const QString& suffix, int decimals) {
+        auto* box = new QDoubleSpinBox(editor);
+        box->setRange(0, max);
+        box->setDecimals(decimals);
+        box->setSuffix(suffix);
+        box->setObjectName(QStringLiteral("threshold_") + key);
+        form->addRow(label, box);
+        m_thresholdEdits.insert(key, box);
+    };
+    add(p95Key, tr("p95 latency below:"), 600000, QStringLiteral(" ms"), 1);
+    add(successKey, tr("Success rate above:"), 100, QStringLiteral(" %"), 3);
+    add(errorKey, tr("Error rate below:"), 100, QStringLiteral(" %"), 3);
+    add(uptimeKey, tr("Uptime at least:"), 100, QStringLiteral(" %"), 3);
+    auto* save = new QPushButton(tr("Save thresholds for this project"), editor);
+    save->setObjectName(QStringLiteral("saveThresholds"));
+    form->addRow(save);
+    connect(save, &QPushButton::clicked, this, [this] {
+        HealthThresholds t;
+        t.p95Ms = m_thresholdEdits.value(p95Key)->value();
+        t.successPercent = m_thresholdEdits.value(successKey)->value();
+        t.errorPercent = m_thresholdEdits.value(errorKey)->value();
+        t.uptimePercent = m_thresholdEdits.value(uptimeKey)->value();
+        saveThresholds(t);
+    });
+    return editor;
+}
+
+void HealthPanel::startLiveUpdates(const ConnectionOptions& directOptions)
+{
+    m_listener = std::make_unique<Listener>(directOptions, QStringList{QStringLiteral("ops_health")});
+    connect(m_listener.get(), &Listener::notification, this, [this] {
+        if (!m_pause->isChecked() && !m_debounce->isActive())
+            m_debounce->start();
+    });
+    connect(m_listener.get(), &Listener::connected, this, &HealthPanel::refresh);  // re-read what we missed
+    m_listener->start();
+}
 
 void HealthPanel::stopLiveUpdates()
 {
     if (m_listener)
         m_listener->stop();
     m_debounce->stop();
+}
+
+void HealthPanel::onNotification()
+{
+    if (m_pause->isChecked())
+        return;
+    MetricChart* chart = visibleChart();
+    // Appending suits raw ranges; rollup ranges and charts that have grown by a screen's worth of
+    // points are reloaded (decimated again), rollup ranges at most once a minute.
+    const bool rollups = selectedRange() > HealthReader::rawLimit;
+    if (!chart || chart->lastMs() <= 0 || chart->pointsAppendedSinceLoad() > chartColumns()) {
+        refresh();
+    } else if (rollups) {
+        if (m_sinceFullLoad.isValid() && m_sinceFullLoad.elapsed() > 60000)
+            refresh();
+    } else {
+        appendLatest();
+        if (!m_loading && m_sinceFullLoad.elapsed() > 2000) {  // tiles: at most every two seconds
+            const std::chrono::seconds range = selectedRange();
+            m_reader.load(range, 0).then(this, [this, range](Result<HealthSnapshot> snapshot) {
+                if (!snapshot)
+                    return;
+                displayTiles(snapshot.value());
+                m_tilesWindow = HealthReader::tileWindow(range);
+                m_tilesAge.start();
+            });
+        }
+    }
+}
+
+void HealthPanel::appendLatest()
+{
+    MetricChart* chart = visibleChart();
+    if (!chart || m_appending || m_loading)
+        return;
+    m_appending = true;
+    m_series.loadSince(chart->metrics(), selectedMonitor(), chart->lastMs(), selectedRange())
+        .then(this, [this, chart](Result<HealthSeriesSet> set) {
+            m_appending = false;
+            if (!set) {
+                m_message->setText(tr("Could not read health data: %1").arg(set.error().toString()));
+                return;
+            }
+            chart->appendSeries(set.value());
+            emit liveUpdated();
+        });
+}
+
+void HealthPanel::loadThresholds()
+{
+    const qint64 project = m_project;
+    m_pool.withClientAsync(QStringLiteral("health.thresholds"), [project](Connection& c) {
+        return loadHealthThresholds(c, project);
+    }, CallOptions::idempotentUnit()).then(this, [this](Result<QMap<QString, double>> stored) {
+        if (!stored) {
+            m_message->setText(tr("Could not read thresholds: %1").arg(stored.error().toString()));
+            return;
+        }
+        m_thresholds = HealthThresholds::fromStored(stored.value());
+        applyThresholds();
+        emit thresholdsLoaded();
+    });
+}
+
+void HealthPanel::saveThresholds(const HealthThresholds& thresholds)
+{
+    const qint64 project = m_project;
+    const QMap<QString, double> values = thresholds.toStored();
+    m_pool.withClientAsync(QStringLiteral("health.thresholds.save"), [project, values](Connection& c) -> Result<void> {
+        for (auto it = values.cbegin(); it != values.cend(); ++it)
+            if (auto saved = saveHealthThreshold(c, project, it.key(), it.value()); !saved)
+                return saved;
+        return {};
+    }).then(this, [this](Result<void> saved) {
+        if (!saved) {
+            m_message->setText(tr("Thresholds not saved: %1").arg(saved.error().toString()));
+            return;
+        }
+        m_message->clear();
+        connect(this, &HealthPanel::thresholdsLoaded, this, &HealthPanel::thresholdsSaved, Qt::SingleShotConnection);
+        loadThresholds();  // what is stored is what is shown
+    });
+}
+
+void HealthPanel::applyThresholds()
+{
+    m_thresholdEdits.value(p95Key)->setValue(m_thresholds.p95Ms);
+    m_thresholdEdits.value(successKey)->setValue(m_thresholds.successPercent);
+    m_thresholdEdits.value(errorKey)->setValue(m_thresholds.errorPercent);
+    m_thresholdEdits.value(uptimeKey)->setValue(m_thresholds.uptimePercent);
+    m_charts.value(QStringLiteral("latency"))->setThresholds({{tr("p95 threshold"), m_thresholds.p95Ms}});
+    m_charts.value(QStringLiteral("rates"))->setThresholds({{tr("success threshold"), m_thresholds.successPercent},
+                                                            {tr("error threshold"), m_thresholds.errorPercent}});
+    if (m_snapshot)
+        displayTiles(*m_snapshot);
+}
+
+void HealthPanel::loadMonitors()
+{
+    const qint64 project = m_project;
+    m_pool.withClientAsync(QStringLiteral("health.monitors"), [project](Connection& c) {
+        return listMonitors(c, project);
+    }, CallOptions::idempotentUnit()).then(this, [this](Result<std::vector<std::pair<qint64, QString>>> monitors) {
+        if (!monitors)
+            return;  // the selection keeps "All monitors"; the status line reports database trouble
+        const QSignalBlocker blocker(m_monitor);  // filling the list is not a selection
+        for (const auto& [id, name] : monitors.value())
+            m_monitor->addItem(name, id);
+        emit monitorsLoaded();
+    });
 }
 
 QLabel* HealthPanel::makeTile(const QString& key, const QString& title)
@@ -140,32 +363,112 @@ void HealthPanel::setRange(std::chrono::seconds range)
         m_range->setCurrentIndex(best);  // refreshes
 }
 
+void HealthPanel::showView(const QString& key)
+{
+    for (int i = 0; i < m_views->count(); ++i)
+        if (m_views->widget(i)->property("viewKey").toString() == key)
+            m_views->setCurrentIndex(i);
+}
+
+void HealthPanel::selectMonitor(std::optional<qint64> monitorId)
+{
+    const int index = monitorId ? m_monitor->findData(*monitorId) : 0;
+    if (index < 0)
+        return;
+    if (index == m_monitor->currentIndex())
+        refresh();
+    else
+        m_monitor->setCurrentIndex(index);  // refreshes
+}
+
 std::chrono::seconds HealthPanel::selectedRange() const
 {
     return std::chrono::seconds(m_range->currentData().toInt());
 }
 
+std::optional<qint64> HealthPanel::selectedMonitor() const
+{
+    const QVariant id = m_monitor->currentData();
+    return id.isValid() ? std::optional<qint64>(id.toLongLong()) : std::nullopt;
+}
+
+MetricChart* HealthPanel::visibleChart() const
+{
+    return qobject_cast<MetricChart*>(m_views->currentWidget());
+}
+
+int HealthPanel::chartColumns() const
+{
+    // Before the tab is first shown its size is not known yet: assume a typical chart width.
+    MetricChart* chart = visibleChart();
+    return chart && chart->isVisible() ? std::max(100, chart->width()) : 1200;
+}
+
 void HealthPanel::refresh()
 {
-    if (m_loading) {  // one read at a time; the newest request wins after it
-        m_debounce->start();
+    if (m_loading) {  // one refresh at a time; another one follows it with the newest choices
+        m_refreshAgain = true;
         return;
     }
     m_loading = true;
-    const int columns = std::max(100, m_chartView->width());
-    m_reader.load(selectedRange(), columns).then(this, [this](Result<HealthSnapshot> snapshot) {
-        m_loading = false;
-        if (!snapshot) {
-            m_message->setText(tr("Could not read health data: %1").arg(snapshot.error().toString()));
-            return;
-        }
-        m_message->clear();
-        display(snapshot.value());
-    });
+    const std::chrono::seconds range = selectedRange();
+    // The tiles cover at most the last hour whatever the range: switching between longer ranges
+    // (or views) does not read them again while they are fresh. Live updates keep them current.
+    const bool tilesFresh = m_snapshot && m_tilesWindow == HealthReader::tileWindow(range)
+                            && m_tilesAge.isValid() && m_tilesAge.elapsed() < 5000;
+    MetricChart* chart = visibleChart();
+    // Counted before anything starts: a continuation may run at once when its read is done.
+    m_partsPending = (tilesFresh ? 0 : 1) + (chart ? 1 : 0);
+    if (m_partsPending == 0) {  // nothing to read: fresh tiles and no chart visible
+        m_partsPending = 1;
+        partLoaded();
+        return;
+    }
+    if (!tilesFresh) {
+        m_reader.load(range, 0).then(this, [this, range](Result<HealthSnapshot> snapshot) {
+            if (snapshot) {
+                displayTiles(snapshot.value());
+                m_tilesWindow = HealthReader::tileWindow(range);
+                m_tilesAge.start();
+            } else {
+                m_message->setText(tr("Could not read health data: %1").arg(snapshot.error().toString()));
+            }
+            partLoaded();
+        });
+    }
+    if (chart) {  // read at the same time as the tiles, on another pool connection
+        m_series.load(chart->metrics(), selectedMonitor(), range, chartColumns())
+            .then(this, [this, chart](Result<HealthSeriesSet> set) {
+                if (set) {
+                    chart->showSeries(set.value());
+                    emit chartLoaded();
+                } else {
+                    m_message->setText(tr("Could not read health data: %1").arg(set.error().toString()));
+                }
+                partLoaded();
+            });
+    }
 }
 
-void HealthPanel::display(const HealthSnapshot& s)
+void HealthPanel::partLoaded()
 {
+    if (--m_partsPending > 0)
+        return;
+    m_loading = false;
+    if (m_refreshAgain) {  // the range, monitor or view changed meanwhile: what is shown is stale
+        m_refreshAgain = false;
+        refresh();
+        return;
+    }
+    m_loaded = true;
+    m_sinceFullLoad.start();
+    emit loaded();
+}
+
+void HealthPanel::displayTiles(const HealthSnapshot& s)
+{
+    m_snapshot = s;
+    m_message->clear();
     auto setTile = [this](const QString& key, const QString& value, const QString& threshold, std::optional<bool> good) {
         QLabel* tile = m_tiles.value(key);
         tile->setText(tile->property("tileTitle").toString() + QLatin1Char('\n') + value
@@ -193,48 +496,6 @@ void HealthPanel::display(const HealthSnapshot& s)
     setTile(QStringLiteral("uptime"), percent(s.uptime24h) + QStringLiteral(" / ") + percent(s.uptime7d) + QStringLiteral(" / ") + percent(s.uptime30d),
             tr("threshold %1%").arg(m_thresholds.uptimePercent),
             within(s.uptime24h, [&](double v) { return v >= m_thresholds.uptimePercent; }));
-
-    // The chart: one line per segment (a gap is a break), plus the p95 threshold line. Series are
-    // reused: creating chart items is what costs, replacing their points is cheap.
-    double maxY = m_thresholds.p95Ms * 1.2;
-    m_points = 0;
-    const auto& segments = s.latency.segments;
-    while (m_lines.size() < qsizetype(segments.size())) {
-        auto* series = new QLineSeries;
-        series->setPen(QPen(QColor(QStringLiteral("#1f5fa8")), 1.5));
-        m_chart->addSeries(series);
-        series->attachAxis(m_axisX);
-        series->attachAxis(m_axisY);
-        m_lines.append(series);
-    }
-    while (m_lines.size() > qsizetype(segments.size())) {
-        QLineSeries* series = m_lines.takeLast();
-        m_chart->removeSeries(series);
-        delete series;
-    }
-    for (std::size_t i = 0; i < segments.size(); ++i) {
-        QList<QPointF> points(segments[i].begin(), segments[i].end());
-        for (const QPointF& p : points)
-            maxY = std::max(maxY, p.y() * 1.1);
-        m_points += int(points.size());
-        m_lines[qsizetype(i)]->replace(points);
-    }
-    m_segments = int(segments.size());
-    if (!m_threshold) {
-        m_threshold = new QLineSeries;
-        m_threshold->setPen(QPen(QColor(QStringLiteral("#b3261e")), 1, Qt::DashLine));
-        m_chart->addSeries(m_threshold);
-        m_threshold->attachAxis(m_axisX);
-        m_threshold->attachAxis(m_axisY);
-    }
-    m_threshold->replace(QList<QPointF>{{double(s.from.toMSecsSinceEpoch()), m_thresholds.p95Ms},
-                                        {double(s.to.toMSecsSinceEpoch()), m_thresholds.p95Ms}});
-    m_axisX->setRange(s.from.toLocalTime(), s.to.toLocalTime());
-    m_axisX->setFormat(s.from.secsTo(s.to) > 24 * 3600 ? QStringLiteral("dd.MM HH:mm") : QStringLiteral("HH:mm"));
-    m_axisY->setRange(0, maxY);
-    m_chart->setTitle(s.fromRollups ? tr("Latency p95 per minute (ms)") : tr("Latency (ms)"));
-    m_loaded = true;
-    emit loaded();
 }
 
 QString HealthPanel::tileText(const QString& tile) const
@@ -243,19 +504,24 @@ QString HealthPanel::tileText(const QString& tile) const
     return label ? label->text() : QString();
 }
 
-int HealthPanel::chartPointCount() const
+MetricChart* HealthPanel::chart(const QString& key) const
 {
-    return m_points;
+    return m_charts.value(key);
 }
 
-QWidget* HealthPanel::chartWidget() const
+int HealthPanel::chartPointCount() const
 {
-    return m_chartView;
+    return m_charts.value(QStringLiteral("latency"))->pointCount(QStringLiteral("latency_p95"));
 }
 
 int HealthPanel::chartSegmentCount() const
 {
-    return m_segments;
+    return m_charts.value(QStringLiteral("latency"))->segmentCount(QStringLiteral("latency_p95"));
+}
+
+QWidget* HealthPanel::chartWidget() const
+{
+    return m_charts.value(QStringLiteral("latency"));
 }
 
 } // namespace ops::widgets
