@@ -2,10 +2,13 @@
 #include "HealthTab.h"
 
 #include "ConsoleController.h"
+#include "HealthAlertTray.h"
 #include "MainWindow.h"
 #include "db/Projects.h"
+#include "health/AlertHistoryView.h"
 #include "health/HealthCollector.h"
 #include "health/HealthPanel.h"
+#include "health/SecretLookup.h"
 
 #include <QCoreApplication>
 
@@ -32,6 +35,12 @@ void installHealthTab(MainWindow& window, ConsoleController& controller, const Q
                               {project.value(), QStringLiteral("demo platform"), demoHealthUrl, 5000});
         if (!monitor)
             return monitor.error();
+        // The embedded database and this console's pool are watched too.
+        auto own = c.exec(QStringLiteral("SELECT ops.ensure_monitor($1, 'console database', '', 10000, 10000, 3, 200, 299, NULL, 'postgres'), "
+                                         "       ops.ensure_monitor($1, 'console pool', '', 5000, 10000, 3, 200, 299, NULL, 'pool')"),
+                          {project.value()});
+        if (!own)
+            return own.error();
         return project;
     }, CallOptions::idempotentUnit()).then(&window, [&window, pool, direct](Result<qint64> project) {
         if (!project)
@@ -39,8 +48,17 @@ void installHealthTab(MainWindow& window, ConsoleController& controller, const Q
         auto* panel = new ops::widgets::HealthPanel(*pool, project.value(), direct);
         window.setPanel(MainWindow::Tab::Health, panel);
         QObject::connect(qApp, &QCoreApplication::aboutToQuit, panel, &ops::widgets::HealthPanel::stopLiveUpdates);
+        if (auto* alerts = panel->findChild<ops::widgets::AlertHistoryView*>()) {
+            auto* tray = new HealthAlertTray(&window);
+            QObject::connect(alerts, &ops::widgets::AlertHistoryView::newAlert, tray, &HealthAlertTray::notify);
+            QObject::connect(qApp, &QCoreApplication::aboutToQuit, alerts, &ops::widgets::AlertHistoryView::stopLiveUpdates);
+        }
         CollectorConfig config;
         config.projectId = project.value();
+        // Credentials of prometheus monitors: OPS_SECRET_<NAME> from the environment, kept in memory only.
+        auto secrets = std::make_shared<InMemorySecretStore>();
+        secrets->fillFromEnvironment();
+        config.secrets = secrets;
         auto* collector = new HealthCollector(*pool, config, &window);
         // Release the lease before the pool shuts down, so another console takes over at once.
         QObject::connect(qApp, &QCoreApplication::aboutToQuit, collector, &HealthCollector::stop);

@@ -228,7 +228,7 @@ void HealthCollector::startRunners(const std::vector<MonitorDefinition>& monitor
         raw->machine.setRetries(definition.retries);
         auto config = MonitorConfig::parse(definition.kind, definition.config);
         raw->alerts = std::make_unique<MonitorAlerts>(definition.name, config ? config->thresholds : std::vector<ThresholdRule>{});
-        auto check = makeHealthCheck(definition, &m_network, m_pool, m_config.secrets);
+        auto check = makeHealthCheck(definition, &m_network, m_pool, m_config.secrets.get());
         if (check) {
             raw->check = std::move(check.value());
             connect(raw->check.get(), &HealthCheck::finished, this, [this, raw](const ProbeResult& result) {

@@ -50,7 +50,7 @@ struct CollectorConfig {
     std::chrono::milliseconds leaseInterval{5000};
     std::chrono::milliseconds retentionInterval{60 * 60 * 1000};
     std::chrono::milliseconds monitorReloadInterval{30000};  // picks up added or changed monitors and windows
-    const SecretLookup* secrets = nullptr;  // credentials of prometheus monitors, by name
+    std::shared_ptr<const SecretLookup> secrets;  // credentials of prometheus monitors, by name
 };
 
 struct MonitorDefinition {

@@ -2,6 +2,7 @@
 #include "health/HealthPanel.h"
 
 #include "db/Listener.h"
+#include "health/AlertHistoryView.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -82,6 +83,7 @@ HealthPanel::HealthPanel(Pool& pool, qint64 projectId, const ConnectionOptions& 
     m_chartView->setRenderHint(QPainter::Antialiasing, false);  // thousands of segments: speed first
     m_chartView->setMinimumHeight(240);
     layout->addWidget(m_chartView, 1);
+    layout->addWidget(new AlertHistoryView(pool, projectId, listen ? directOptions : ConnectionOptions{}, this));
 
     m_debounce = new QTimer(this);
     m_debounce->setSingleShot(true);

@@ -42,7 +42,7 @@ protected:
         config.direct = m_options;
         config.maxSize = 3;
         m_pool = std::make_unique<Pool>(config);
-        m_secrets.set(QStringLiteral("scrape"), "pa55");
+        m_secrets->set(QStringLiteral("scrape"), "pa55");
     }
 
     MonitorDefinition prometheus(const QJsonObject& config) const
@@ -76,7 +76,7 @@ protected:
     ConnectionOptions m_options;
     std::unique_ptr<Connection> m_admin;
     std::unique_ptr<Pool> m_pool;
-    InMemorySecretStore m_secrets;
+    std::shared_ptr<InMemorySecretStore> m_secrets = std::make_shared<InMemorySecretStore>();
     qint64 m_project = 0;
 };
 
@@ -92,7 +92,7 @@ TEST_F(HealthSourcesTest, PrometheusNeedsTheRightCredentials)
 {
     QNetworkAccessManager network;
     // Right credentials: the two chosen series become metrics; the bad line is counted, not fatal.
-    auto check = makeHealthCheck(prometheus(scrapeConfig), &network, *m_pool, &m_secrets);
+    auto check = makeHealthCheck(prometheus(scrapeConfig), &network, *m_pool, m_secrets.get());
     ASSERT_TRUE(check.ok()) << check.error().toString().toStdString();
     ProbeResult ok = runOnce(*check.value());
     EXPECT_TRUE(ok.success) << ok.error.toStdString();
@@ -106,7 +106,7 @@ TEST_F(HealthSourcesTest, PrometheusNeedsTheRightCredentials)
     QJsonObject anonymous = scrapeConfig;
     anonymous.remove(QStringLiteral("username"));
     anonymous.remove(QStringLiteral("secret"));
-    auto bare = makeHealthCheck(prometheus(anonymous), &network, *m_pool, &m_secrets);
+    auto bare = makeHealthCheck(prometheus(anonymous), &network, *m_pool, m_secrets.get());
     ASSERT_TRUE(bare.ok());
     ProbeResult refused = runOnce(*bare.value());
     EXPECT_FALSE(refused.success);
@@ -115,14 +115,14 @@ TEST_F(HealthSourcesTest, PrometheusNeedsTheRightCredentials)
     EXPECT_TRUE(refused.metrics.isEmpty());
 
     // A wrong password: 401 as well.
-    m_secrets.set(QStringLiteral("scrape"), "wrong");
-    auto wrong = makeHealthCheck(prometheus(scrapeConfig), &network, *m_pool, &m_secrets);
+    m_secrets->set(QStringLiteral("scrape"), "wrong");
+    auto wrong = makeHealthCheck(prometheus(scrapeConfig), &network, *m_pool, m_secrets.get());
     ASSERT_TRUE(wrong.ok());
     EXPECT_EQ(runOnce(*wrong.value()).httpStatus, 401);
 
     // A secret the store does not have: refused before any request, saying how to provide it.
-    m_secrets.remove(QStringLiteral("scrape"));
-    auto missing = makeHealthCheck(prometheus(scrapeConfig), &network, *m_pool, &m_secrets);
+    m_secrets->remove(QStringLiteral("scrape"));
+    auto missing = makeHealthCheck(prometheus(scrapeConfig), &network, *m_pool, m_secrets.get());
     ASSERT_FALSE(missing.ok());
     EXPECT_TRUE(missing.error().message.contains(QStringLiteral("OPS_SECRET_SCRAPE"))) << missing.error().message.toStdString();
     EXPECT_EQ(m_server.requests(QStringLiteral("/metrics")), 3);
@@ -224,7 +224,7 @@ TEST_F(HealthSourcesTest, CollectorWritesPrometheusPostgresAndPoolSamples)
     config.projectId = m_project;
     config.holder = QStringLiteral("console-a");
     config.leaseInterval = 1000ms;
-    config.secrets = &m_secrets;
+    config.secrets = m_secrets;
     HealthCollector collector(*m_pool, config);
     QHash<qint64, int> written;
     QObject::connect(&collector, &HealthCollector::sampleWritten, [&](qint64 monitor, const QString&) { ++written[monitor]; });
