@@ -281,7 +281,8 @@ LANGUAGE sql STABLE SET search_path = pg_catalog, ops AS $$
      ORDER BY m.name
 $$;
 
--- 0003's figures with the uptime of this file: only 'up' samples are up time.
+-- 0003's figures with the uptime of this file (only 'up' samples are up time) and the circuit state
+-- as the worst of every monitor's latest.
 CREATE OR REPLACE FUNCTION ops.health_metric(p_project bigint, p_metric text, p_window interval)
 RETURNS TABLE (value double precision, text_value text, samples bigint)
 LANGUAGE plpgsql STABLE SET search_path = pg_catalog, ops AS $$
@@ -312,13 +313,16 @@ BEGIN
          WHERE s.project_id = p_project AND s.sampled_at > since
            AND jsonb_typeof(s.metrics -> 'throughput') = 'number';
     WHEN 'circuit_state' THEN
+        -- The worst of every monitor's latest circuit state (several sources report one now).
         RETURN QUERY
-        WITH w AS (SELECT s.circuit_state, s.sampled_at FROM ops.health_samples s
+        WITH w AS (SELECT s.monitor_id, s.circuit_state, s.sampled_at FROM ops.health_samples s
                     WHERE s.project_id = p_project AND s.sampled_at > since AND s.circuit_state IS NOT NULL),
-             latest AS (SELECT w.circuit_state FROM w ORDER BY w.sampled_at DESC LIMIT 1)
-        SELECT (SELECT CASE l.circuit_state WHEN 'CLOSED' THEN 0 WHEN 'HALF_OPEN' THEN 1 WHEN 'OPEN' THEN 2 END
-                  FROM latest l)::double precision,
-               (SELECT l.circuit_state FROM latest l), (SELECT count(*) FROM w);
+             latest AS (SELECT DISTINCT ON (w.monitor_id) w.circuit_state FROM w ORDER BY w.monitor_id, w.sampled_at DESC),
+             graded AS (SELECT l.circuit_state,
+                               CASE l.circuit_state WHEN 'CLOSED' THEN 0 WHEN 'HALF_OPEN' THEN 1 WHEN 'OPEN' THEN 2 END AS grade
+                          FROM latest l)
+        SELECT (SELECT max(g.grade) FROM graded g)::double precision,
+               (SELECT g.circuit_state FROM graded g ORDER BY g.grade DESC NULLS LAST LIMIT 1), (SELECT count(*) FROM w);
     WHEN 'health_status' THEN
         RETURN QUERY
         WITH latest AS (

@@ -231,3 +231,20 @@ TEST_F(HealthAlertsTest, MonitorConfigRefusesStoredPasswords)
               QString());
     EXPECT_EQ(scalar(QStringLiteral("SELECT config->>'secret' FROM ops.monitors WHERE id = $1"), {m_monitor}), QStringLiteral("metrics"));
 }
+
+TEST_F(HealthAlertsTest, CircuitFigureIsTheWorstOfEveryMonitorsLatest)
+{
+    ASSERT_EQ(scalar(QStringLiteral("SELECT ops.acquire_collector_lease($1, 'leader', 60000)"), {m_project}), QStringLiteral("t"));
+    const qint64 pool = scalar(QStringLiteral("SELECT ops.ensure_monitor($1, 'pool', '', 1000, 800, 1, 200, 299, NULL, 'pool')"),
+                               {m_project}).toLongLong();
+    auto record = [&](qint64 monitor, int secondsAgo, const char* circuit) {
+        return scalar(QStringLiteral("SELECT ops.record_health_sample($1, 'leader', now() - make_interval(secs => $2), 'up', NULL, NULL, "
+                                     "NULL, $3, '{}', NULL)"), {monitor, secondsAgo, circuit});
+    };
+    ASSERT_EQ(record(m_monitor, 10, "CLOSED"), QStringLiteral("t"));
+    ASSERT_EQ(record(m_monitor, 5, "OPEN"), QStringLiteral("t"));
+    ASSERT_EQ(record(pool, 1, "CLOSED"), QStringLiteral("t"));  // newer, but another source
+    EXPECT_EQ(scalar(QStringLiteral("SELECT value || ' ' || text_value || ' ' || samples FROM ops.health_metric($1, 'circuit_state', '1 hour')"),
+                     {m_project}),
+              QStringLiteral("2 OPEN 3"));
+}
