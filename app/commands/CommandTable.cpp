@@ -3,6 +3,7 @@
 #include "commands/PlanCommands.h"
 #include "commands/ViolationCommands.h"
 #include "commands/HealthCommands.h"
+#include "commands/HealthAdminCommands.h"
 
 #include "commands/DeployCommands.h"
 
@@ -19,6 +20,9 @@ const std::vector<CommandSpec>& commandTable()
         {QStringLiteral("audit verify"), QStringLiteral("Recompute the audit log's hash chain; report the first broken link"), runAuditVerifyCommand},
         {QStringLiteral("deployments"), QStringLiteral("List an environment's deployments (--env E [--json])"), runDeploymentsCommand},
         {QStringLiteral("rollback"), QStringLiteral("Roll an environment back to its last healthy deployment (--env E [--to ID] [--yes])"), runRollbackCommand},
+        {QStringLiteral("health monitor add"), QStringLiteral("add or update a monitor (--kind http|prometheus|postgres|pool ...)"), runHealthMonitorAddCommand},
+        {QStringLiteral("health maintenance"), QStringLiteral("maintenance windows: add (one-off or weekly), list, remove ID"), runHealthMaintenanceCommand},
+        {QStringLiteral("health alerts"), QStringLiteral("the newest health alerts [--json], or --ack ID"), runHealthAlertsCommand},
     };
     return table;
 }
