@@ -24,6 +24,7 @@ Result<std::unique_ptr<HealthCheck>> makeHealthCheck(const MonitorDefinition& mo
     ProbeConfig probe = monitor.probe;
     if (monitor.kind == QLatin1String("prometheus")) {
         probe.format = ProbeConfig::BodyFormat::PrometheusText;
+        probe.maxBodyBytes = 16 * 1024 * 1024;  // exporters with many tables serve several MiB
         probe.series = config->series;
         auto authorization = config->authorization(secrets);
         if (!authorization)

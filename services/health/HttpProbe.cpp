@@ -193,7 +193,7 @@ void HttpProbe::parseHealthJson(const QByteArray& body, ProbeResult& result)
 
 void HttpProbe::parsePrometheusBody(const QByteArray& body, const std::vector<SeriesSelector>& series, ProbeResult& result)
 {
-    const PromParseResult scrape = parsePrometheusText(body);
+    const PromParseResult scrape = parsePrometheusText(body, selectorNames(series));
     const SelectedSeries selected = selectSeries(scrape.samples, series);
     QStringList notes;
     for (auto it = selected.values.begin(); it != selected.values.end(); ++it) {
@@ -202,7 +202,7 @@ void HttpProbe::parsePrometheusBody(const QByteArray& body, const std::vector<Se
         else
             notes << QStringLiteral("%1 is %2").arg(it.key(), QString::number(it.value()));  // JSON has no NaN/Inf
     }
-    result.metrics.insert(QStringLiteral("scrape.samples"), double(scrape.samples.size()));
+    result.metrics.insert(QStringLiteral("scrape.samples"), double(scrape.samples.size()));  // of the selected names
     result.metrics.insert(QStringLiteral("scrape.malformed_lines"), double(scrape.malformedLines));
     if (!selected.missing.isEmpty())
         notes << QStringLiteral("not in the scrape: ") + selected.missing.join(QStringLiteral(", "));

@@ -128,13 +128,27 @@ std::optional<double> parseValue(const QString& token)
     return ok ? std::optional<double>(value) : std::nullopt;
 }
 
+// The metric name at the start of a raw line (up to '{', a blank or the end), spaces skipped.
+QByteArray rawName(const QByteArray& line)
+{
+    qsizetype start = 0;
+    while (start < line.size() && (line.at(start) == ' ' || line.at(start) == '\t'))
+        ++start;
+    qsizetype end = start;
+    while (end < line.size() && line.at(end) != '{' && line.at(end) != ' ' && line.at(end) != '\t')
+        ++end;
+    return line.mid(start, end - start);
+}
+
 } // namespace
 
-PromParseResult parsePrometheusText(const QByteArray& text)
+PromParseResult parsePrometheusText(const QByteArray& text, const QSet<QByteArray>& onlyNames)
 {
     PromParseResult result;
     const QList<QByteArray> lines = text.split('\n');
     for (qsizetype number = 0; number < lines.size(); ++number) {
+        if (!onlyNames.isEmpty() && !onlyNames.contains(rawName(lines.at(number))))
+            continue;  // another metric (or a comment): not needed
         const QString line = QString::fromUtf8(lines.at(number)).trimmed();
         if (line.isEmpty() || line.startsWith(QLatin1Char('#')))
             continue;  // comments, # HELP and # TYPE
@@ -225,6 +239,14 @@ SelectedSeries selectSeries(const std::vector<PromSample>& samples, const std::v
             selected.missing << selector.text;
     }
     return selected;
+}
+
+QSet<QByteArray> selectorNames(const std::vector<SeriesSelector>& selectors)
+{
+    QSet<QByteArray> names;
+    for (const SeriesSelector& selector : selectors)
+        names.insert(selector.name.toUtf8());
+    return names;
 }
 
 } // namespace ops::services

@@ -10,6 +10,7 @@
 // the first few described) but never stops the rest. A value type, no I/O.
 
 #include <QMap>
+#include <QSet>
 #include <QString>
 #include <QStringList>
 
@@ -31,7 +32,10 @@ struct PromParseResult {
     QStringList problems;  // "line 7: ..." for the first few malformed lines
 };
 
-PromParseResult parsePrometheusText(const QByteArray& text);
+// With `onlyNames`, lines of other metrics are skipped before they are decoded or checked: a scrape
+// of thousands of series costs little when a monitor keeps a few (the probe finishes on the GUI
+// thread).
+PromParseResult parsePrometheusText(const QByteArray& text, const QSet<QByteArray>& onlyNames = {});
 
 // `name` or `name{label="value",...}`: matches samples of that name whose labels include every
 // listed pair (other labels may differ).
@@ -51,5 +55,7 @@ struct SelectedSeries {
     QStringList missing;
 };
 SelectedSeries selectSeries(const std::vector<PromSample>& samples, const std::vector<SeriesSelector>& selectors);
+// The metric names the selectors need (for parsePrometheusText's onlyNames).
+QSet<QByteArray> selectorNames(const std::vector<SeriesSelector>& selectors);
 
 } // namespace ops::services

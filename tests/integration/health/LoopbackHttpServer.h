@@ -50,7 +50,7 @@ public:
     QByteArray metricsText = "# HELP pg_stat_database_xact_commit commits\n# TYPE pg_stat_database_xact_commit counter\n"
                              "pg_stat_database_xact_commit{datname=\"postgres\"} 4711\n"
                              "pg_stat_database_xact_commit{datname=\"template1\"} 3\n"
-                             "supavisor_pool_size{tenant=\"dev\"} 15\nbad line here\n";
+                             "supavisor_pool_size{tenant=\"dev\"} 15\nsupavisor_pool_size{tenant=\"cut 3\n";
 
 private:
     void onData(QTcpSocket* socket)

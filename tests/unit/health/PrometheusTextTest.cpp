@@ -89,6 +89,15 @@ TEST(PrometheusText, SelectorsMatchNameAndListedLabelsAndSumSeveral)
     EXPECT_TRUE(error.contains(QStringLiteral("name{a=\"b\"} extra")));
 }
 
+TEST(PrometheusText, OnlyNamedMetricsAreParsedWhenAsked)
+{
+    const PromParseResult some = parsePrometheusText(exposition, {"up", "broken", "pg_stat_database_xact_commit"});
+    ASSERT_EQ(some.samples.size(), 4u);
+    EXPECT_EQ(some.samples.back().name, QStringLiteral("up"));
+    EXPECT_EQ(some.malformedLines, 1);  // broken{label="unterminated} 3
+    EXPECT_TRUE(parsePrometheusText(exposition, {"absent"}).samples.empty());
+}
+
 TEST(PrometheusText, ProbeBodyKeepsFiniteSeriesAndNotesTheRest)
 {
     ProbeResult result;
@@ -97,7 +106,8 @@ TEST(PrometheusText, ProbeBodyKeepsFiniteSeriesAndNotesTheRest)
                                                 *SeriesSelector::parse(QStringLiteral("absent_metric"))}, result);
     EXPECT_DOUBLE_EQ(result.metrics.value(QStringLiteral("up")), 1);
     EXPECT_FALSE(result.metrics.contains(QStringLiteral("go_gc_duration_seconds")));
-    EXPECT_DOUBLE_EQ(result.metrics.value(QStringLiteral("scrape.malformed_lines")), 4);
+    // Malformed lines of metrics nobody selected are skipped unread.
+    EXPECT_DOUBLE_EQ(result.metrics.value(QStringLiteral("scrape.malformed_lines")), 0);
     EXPECT_TRUE(result.note.contains(QStringLiteral("absent_metric"))) << result.note.toStdString();
     EXPECT_TRUE(result.note.contains(QStringLiteral("nan"))) << result.note.toStdString();
 }
