@@ -248,3 +248,29 @@ TEST_F(HealthAlertsTest, CircuitFigureIsTheWorstOfEveryMonitorsLatest)
                      {m_project}),
               QStringLiteral("2 OPEN 3"));
 }
+
+TEST_F(HealthAlertsTest, SustainedSlownessAndAnOpenCircuitRaiseTheirAlerts)
+{
+    // A monitor that always answers after 150 ms, alerting when p95 stays above 100 ms for 2 s,
+    // and whose platform reports an OPEN circuit.
+    m_server.circuitState = QStringLiteral("OPEN");
+    const qint64 slow = scalar(QStringLiteral("SELECT ops.ensure_monitor($1, 'slow', $2, 1000, 800, 1)"),
+                               {m_project, m_server.url(QStringLiteral("/slow?ms=150")).toString()}).toLongLong();
+    ASSERT_EQ(scalar(QStringLiteral("SELECT ops.set_monitor_config($1, '{\"thresholds\": [{\"metric\": \"latency_p95\", \"above\": 100, \"for_s\": 2}]}')"),
+                     {slow}), QString());
+    ASSERT_EQ(scalar(QStringLiteral("SELECT ops.set_monitor_config($1, '{\"thresholds\": []}')"), {m_monitor}), QString());
+    auto p = pool();
+    HealthCollector collector(*p, collectorConfig(QStringLiteral("console-a")));
+    auto kinds = [&] {
+        return scalar(QStringLiteral("SELECT coalesce(string_agg(kind || ':' || subject, ',' ORDER BY id), '') FROM ops.health_alerts WHERE monitor_id = $1"),
+                      {slow});
+    };
+    collector.start();
+    ASSERT_TRUE(spinUntil([&] { return kinds().contains(QLatin1String("threshold_breached")); }, 8s)) << kinds().toStdString();
+    collector.stop();
+    EXPECT_EQ(kinds(), QStringLiteral("circuit_opened:,threshold_breached:latency_p95 > 100 for 2 s"));
+    // Breached only after the sustained time: at least three checks (0 s, 1 s, 2 s) were slow first.
+    EXPECT_GE(scalar(QStringLiteral("SELECT count(*) FROM ops.health_samples WHERE monitor_id = $1 AND sampled_at < "
+                                    "(SELECT raised_at FROM ops.health_alerts WHERE kind = 'threshold_breached')"), {slow}).toInt(), 3);
+    EXPECT_EQ(alerts(), QStringLiteral("circuit_opened")) << "the platform monitor's thresholds are off, its circuit is not";
+}
