@@ -9,12 +9,34 @@
 #include "health/HealthCollector.h"
 #include "health/HealthPanel.h"
 #include "health/SecretLookup.h"
+#include "health/SecretPromptDialog.h"
 
 #include <QCoreApplication>
+#include <QMenu>
+#include <QMenuBar>
 
 using namespace ops::services;
 
 namespace ops::app {
+
+namespace {
+
+// Health > Enter a monitor secret...: fills the in-memory secret store (besides OPS_SECRET_*).
+void addSecretMenu(MainWindow& window, const std::shared_ptr<InMemorySecretStore>& secrets, HealthCollector* collector)
+{
+    auto* menu = new QMenu(QObject::tr("H&ealth"), &window);
+    menu->addAction(QObject::tr("Enter a monitor &secret..."), &window, [&window, secrets, collector] {
+        ops::widgets::SecretPromptDialog dialog(&window);
+        if (dialog.exec() != QDialog::Accepted)
+            return;
+        secrets->set(dialog.secretName(), dialog.takeValue());
+        collector->reloadChecks();
+    });
+    const QList<QAction*> menus = window.menuBar()->actions();
+    window.menuBar()->insertMenu(menus.isEmpty() ? nullptr : menus.last(), menu);  // before Help
+}
+
+} // namespace
 
 void installHealthTab(MainWindow& window, ConsoleController& controller, const QString& projectSlug)
 {
@@ -63,6 +85,7 @@ void installHealthTab(MainWindow& window, ConsoleController& controller, const Q
         // Release the lease before the pool shuts down, so another console takes over at once.
         QObject::connect(qApp, &QCoreApplication::aboutToQuit, collector, &HealthCollector::stop);
         collector->start();
+        addSecretMenu(window, secrets, collector);
     });
 }
 

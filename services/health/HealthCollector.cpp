@@ -160,6 +160,13 @@ void HealthCollector::stepDown(const QString& why)
     emit leadershipChanged(false);
 }
 
+void HealthCollector::reloadChecks()
+{
+    m_monitorsKey.clear();
+    if (m_leader)
+        loadMonitors();
+}
+
 void HealthCollector::loadMonitors()
 {
     struct Loaded {

@@ -75,6 +75,10 @@ public:
     // Stops everything without releasing the lease: what a crash looks like to the others.
     void halt();
 
+    // Rebuilds every check from the stored definitions (e.g. a secret was just entered); the
+    // monitors' states start afresh, as after a take-over (the database keeps alerts from repeating).
+    void reloadChecks();
+
     bool isLeader() const { return m_leader; }
     const QString& holder() const { return m_config.holder; }
     static QString defaultHolder();

@@ -7,10 +7,13 @@
 #include "HealthAlertTray.h"
 #include "health/AlertHistoryView.h"
 #include "health/AlertModel.h"
+#include "health/SecretPromptDialog.h"
 
 #include <QAbstractItemModelTester>
 #include <QApplication>
 #include <QDeadlineTimer>
+#include <QDialogButtonBox>
+#include <QLineEdit>
 #include <QPushButton>
 #include <QSystemTrayIcon>
 #include <QTableView>
@@ -125,4 +128,19 @@ TEST(HealthAlertTrayTest, WithoutASystemTrayItOnlyLogs)
     tray.notify(QStringLiteral("monitor down"), QStringLiteral("api is down"));
     const bool hasTray = QSystemTrayIcon::isSystemTrayAvailable() && QSystemTrayIcon::supportsMessages();
     EXPECT_EQ(tray.shown(), hasTray ? 1 : 0);
+}
+
+TEST(SecretPromptDialogTest, HidesTheValueAndHandsItOverOnce)
+{
+    ops::widgets::SecretPromptDialog dialog;
+    auto* ok = dialog.findChild<QDialogButtonBox*>()->button(QDialogButtonBox::Ok);
+    EXPECT_FALSE(ok->isEnabled());
+    dialog.nameEdit()->setText(QStringLiteral(" supabase-metrics "));
+    EXPECT_FALSE(ok->isEnabled()) << "a name without a value";
+    dialog.valueEdit()->setText(QStringLiteral("s3cret"));
+    EXPECT_TRUE(ok->isEnabled());
+    EXPECT_EQ(dialog.valueEdit()->echoMode(), QLineEdit::Password);
+    EXPECT_EQ(dialog.secretName(), QStringLiteral("supabase-metrics"));
+    EXPECT_EQ(dialog.takeValue(), QByteArray("s3cret"));
+    EXPECT_TRUE(dialog.valueEdit()->text().isEmpty());
 }

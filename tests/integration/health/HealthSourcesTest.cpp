@@ -248,3 +248,32 @@ TEST_F(HealthSourcesTest, CollectorWritesPrometheusPostgresAndPoolSamples)
     // The secret's value is nowhere in the database.
     EXPECT_EQ(scalar(QStringLiteral("SELECT count(*) FROM ops.monitors WHERE config::text LIKE '%pa55%'")), QStringLiteral("0"));
 }
+
+TEST_F(HealthSourcesTest, AMissingSecretFailsTheChecksUntilItIsEnteredAndTheChecksReload)
+{
+    m_secrets->remove(QStringLiteral("scrape"));
+    const qint64 metrics = scalar(QStringLiteral("SELECT ops.ensure_monitor($1, 'metrics', $2, 1000, 800, 1, 200, 299, NULL, 'prometheus')"),
+                                  {m_project, m_server.url(QStringLiteral("/metrics")).toString()}).toLongLong();
+    ASSERT_EQ(scalar(QStringLiteral("SELECT ops.set_monitor_config($1, $2::jsonb)"),
+                     {metrics, QJsonDocument(scrapeConfig).toJson(QJsonDocument::Compact)}), QString());
+    CollectorConfig config;
+    config.projectId = m_project;
+    config.holder = QStringLiteral("console-a");
+    config.leaseInterval = 1000ms;
+    config.secrets = m_secrets;
+    HealthCollector collector(*m_pool, config);
+    QStringList states;
+    QObject::connect(&collector, &HealthCollector::sampleWritten, [&](qint64, const QString& state) { states << state; });
+    collector.start();
+    ASSERT_TRUE(spinUntil([&] { return states.size() >= 2; }, 5s));
+    EXPECT_EQ(states.mid(0, 2), (QStringList{QStringLiteral("pending"), QStringLiteral("down")}));
+    EXPECT_EQ(m_server.requests(QStringLiteral("/metrics")), 0) << "no request without the credentials";
+    EXPECT_TRUE(scalar(QStringLiteral("SELECT error FROM ops.health_samples WHERE monitor_id = $1 ORDER BY sampled_at DESC LIMIT 1"), {metrics})
+                    .contains(QStringLiteral("OPS_SECRET_SCRAPE")));
+
+    m_secrets->set(QStringLiteral("scrape"), "pa55");  // what the Health menu's prompt does
+    collector.reloadChecks();
+    ASSERT_TRUE(spinUntil([&] { return states.last() == QLatin1String("up"); }, 5s)) << states.join(QLatin1Char(',')).toStdString();
+    collector.stop();
+    EXPECT_GE(m_server.requests(QStringLiteral("/metrics")), 1);
+}
