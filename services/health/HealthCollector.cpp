@@ -287,7 +287,11 @@ void HealthCollector::onProbeFinished(Runner* runner, const QDateTime& sampledAt
     const MonitorTransition transition = runner->machine.record(result.success);
     if (transition.changed())
         emit monitorTransition(runner->definition.id, runner->definition.name, transition);
-    writeSample(runner, sampledAt, transition.to, result, runner->alerts->evaluate(sampledAt, transition, result));
+    // A check that was already running when a window began is recorded as maintenance, muted.
+    std::vector<AlertCandidate> alerts;
+    if (transition.to != MonitorState::Maintenance)
+        alerts = runner->alerts->evaluate(sampledAt, transition, result);
+    writeSample(runner, sampledAt, transition.to, result, std::move(alerts));
 }
 
 void HealthCollector::writeSample(Runner* runner, const QDateTime& sampledAt, MonitorState state, const ProbeResult& result,
