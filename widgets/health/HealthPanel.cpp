@@ -3,6 +3,7 @@
 
 #include "db/Listener.h"
 #include "health/AlertHistoryView.h"
+#include "health/MonitorListView.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -83,6 +84,9 @@ HealthPanel::HealthPanel(Pool& pool, qint64 projectId, const ConnectionOptions& 
     m_chartView->setRenderHint(QPainter::Antialiasing, false);  // thousands of segments: speed first
     m_chartView->setMinimumHeight(240);
     layout->addWidget(m_chartView, 1);
+    auto* monitors = new MonitorListView(pool, projectId, this);  // per-monitor state and uptime
+    layout->addWidget(monitors);
+    connect(this, &HealthPanel::loaded, monitors, &MonitorListView::reload);
     layout->addWidget(new AlertHistoryView(pool, projectId, listen ? directOptions : ConnectionOptions{}, this));
 
     m_debounce = new QTimer(this);

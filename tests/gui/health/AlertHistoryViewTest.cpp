@@ -7,6 +7,7 @@
 #include "HealthAlertTray.h"
 #include "health/AlertHistoryView.h"
 #include "health/AlertModel.h"
+#include "health/MonitorListView.h"
 #include "health/SecretPromptDialog.h"
 
 #include <QAbstractItemModelTester>
@@ -143,4 +144,28 @@ TEST(SecretPromptDialogTest, HidesTheValueAndHandsItOverOnce)
     EXPECT_EQ(dialog.secretName(), QStringLiteral("supabase-metrics"));
     EXPECT_EQ(dialog.takeValue(), QByteArray("s3cret"));
     EXPECT_TRUE(dialog.valueEdit()->text().isEmpty());
+}
+
+TEST_F(AlertHistoryViewTest, MonitorListShowsEachMonitorsUptimeAndUnknownWithoutData)
+{
+    // "api": 3 up, 1 pending; "quiet": no samples.
+    ASSERT_TRUE(m_admin->exec(QStringLiteral("SELECT ops.ensure_monitor($1, 'quiet', 'http://127.0.0.1:1/', 1000)"), {m_project}).ok());
+    auto inserted = m_admin->exec(QStringLiteral(
+        "SELECT count(*) FILTER (WHERE ops.record_health_sample($1, 'c', now() - make_interval(secs => 10 - i), "
+        "CASE WHEN i = 3 THEN 'pending' ELSE 'up' END, 5, 200, 'healthy', 'CLOSED', '{}', NULL)) FROM generate_series(0, 3) i"), {m_monitor});
+    ASSERT_TRUE(inserted.ok() && inserted->scalar() == QLatin1String("4"));
+    raise(QStringLiteral("monitor_down"), QStringLiteral("api is down"));
+    auto p = pool();
+    ops::widgets::MonitorListView view(*p, m_project);
+    QAbstractItemModelTester tester(view.model(), QAbstractItemModelTester::FailureReportingMode::Fatal);
+    ASSERT_TRUE(waitFor([&] { return view.model()->rowCount() == 2; }));
+    auto cell = [&](int row, int column) { return view.model()->index(row, column).data().toString(); };
+    using M = ops::widgets::MonitorListModel;
+    EXPECT_EQ(cell(0, M::Name), QStringLiteral("api"));
+    EXPECT_EQ(cell(0, M::State), QStringLiteral("pending"));
+    EXPECT_EQ(cell(0, M::Uptime24h), QStringLiteral("75.00%"));
+    EXPECT_EQ(cell(0, M::Uptime30d), QStringLiteral("75.00%"));
+    EXPECT_EQ(cell(0, M::Alerts), QStringLiteral("1"));
+    EXPECT_EQ(cell(1, M::Name), QStringLiteral("quiet"));
+    EXPECT_EQ(cell(1, M::Uptime24h), QStringLiteral("unknown"));
 }
