@@ -2,17 +2,42 @@
 #include "HealthTab.h"
 
 #include "ConsoleController.h"
+#include "HealthAlertTray.h"
 #include "MainWindow.h"
 #include "db/Projects.h"
+#include "health/AlertHistoryView.h"
 #include "health/HealthCollector.h"
 #include "health/HealthPanel.h"
 #include "health/LoadTestPanel.h"
+#include "health/SecretLookup.h"
+#include "health/SecretPromptDialog.h"
 
 #include <QCoreApplication>
+#include <QMenu>
+#include <QMenuBar>
 
 using namespace ops::services;
 
 namespace ops::app {
+
+namespace {
+
+// Health > Enter a monitor secret...: fills the in-memory secret store (besides OPS_SECRET_*).
+void addSecretMenu(MainWindow& window, const std::shared_ptr<InMemorySecretStore>& secrets, HealthCollector* collector)
+{
+    auto* menu = new QMenu(QObject::tr("H&ealth"), &window);
+    menu->addAction(QObject::tr("Enter a monitor &secret..."), &window, [&window, secrets, collector] {
+        ops::widgets::SecretPromptDialog dialog(&window);
+        if (dialog.exec() != QDialog::Accepted)
+            return;
+        secrets->set(dialog.secretName(), dialog.takeValue());
+        collector->reloadChecks();
+    });
+    const QList<QAction*> menus = window.menuBar()->actions();
+    window.menuBar()->insertMenu(menus.isEmpty() ? nullptr : menus.last(), menu);  // before Help
+}
+
+} // namespace
 
 void installHealthTab(MainWindow& window, ConsoleController& controller, const QString& projectSlug)
 {
@@ -33,6 +58,12 @@ void installHealthTab(MainWindow& window, ConsoleController& controller, const Q
                               {project.value(), QStringLiteral("demo platform"), demoHealthUrl, 5000});
         if (!monitor)
             return monitor.error();
+        // The embedded database and this console's pool are watched too.
+        auto own = c.exec(QStringLiteral("SELECT ops.ensure_monitor($1, 'console database', '', 10000, 10000, 3, 200, 299, NULL, 'postgres'), "
+                                         "       ops.ensure_monitor($1, 'console pool', '', 5000, 10000, 3, 200, 299, NULL, 'pool')"),
+                          {project.value()});
+        if (!own)
+            return own.error();
         return project;
     }, CallOptions::idempotentUnit()).then(&window, [&window, pool, direct, demoHealthUrl](Result<qint64> project) {
         if (!project)
@@ -42,12 +73,22 @@ void installHealthTab(MainWindow& window, ConsoleController& controller, const Q
             panel->loadTestPanel()->setEndpoint(demoHealthUrl, 1000, 50);
         window.setPanel(MainWindow::Tab::Health, panel);
         QObject::connect(qApp, &QCoreApplication::aboutToQuit, panel, &ops::widgets::HealthPanel::stopLiveUpdates);
+        if (auto* alerts = panel->findChild<ops::widgets::AlertHistoryView*>()) {
+            auto* tray = new HealthAlertTray(&window);
+            QObject::connect(alerts, &ops::widgets::AlertHistoryView::newAlert, tray, &HealthAlertTray::notify);
+            QObject::connect(qApp, &QCoreApplication::aboutToQuit, alerts, &ops::widgets::AlertHistoryView::stopLiveUpdates);
+        }
         CollectorConfig config;
         config.projectId = project.value();
+        // Credentials of prometheus monitors: OPS_SECRET_<NAME> from the environment, kept in memory only.
+        auto secrets = std::make_shared<InMemorySecretStore>();
+        secrets->fillFromEnvironment();
+        config.secrets = secrets;
         auto* collector = new HealthCollector(*pool, config, &window);
         // Release the lease before the pool shuts down, so another console takes over at once.
         QObject::connect(qApp, &QCoreApplication::aboutToQuit, collector, &HealthCollector::stop);
         collector->start();
+        addSecretMenu(window, secrets, collector);
     });
 }
 

@@ -3,6 +3,7 @@
 #include "commands/PlanCommands.h"
 #include "commands/ViolationCommands.h"
 #include "commands/HealthCommands.h"
+#include "commands/HealthAdminCommands.h"
 
 #include "commands/DeployCommands.h"
 #include "commands/LoadTestCommands.h"
@@ -27,6 +28,9 @@ const std::vector<CommandSpec>& commandTable()
         {QStringLiteral("lock"), QStringLiteral("Lock an environment against deploys and promotions (--env E --reason R [--until T])"), runLockCommand},
         {QStringLiteral("unlock"), QStringLiteral("Lift an environment's lock (--env E)"), runUnlockCommand},
         {QStringLiteral("loadtest"), QStringLiteral("Load test a URL like ab: loadtest URL -n N -c C [--json]; exit 0 all succeeded, 1 not, 2 usage"), runLoadTestCommand},
+        {QStringLiteral("health monitor add"), QStringLiteral("add or update a monitor (--kind http|prometheus|postgres|pool ...)"), runHealthMonitorAddCommand},
+        {QStringLiteral("health maintenance"), QStringLiteral("maintenance windows: add (one-off or weekly), list, remove ID"), runHealthMaintenanceCommand},
+        {QStringLiteral("health alerts"), QStringLiteral("the newest health alerts [--json], or --ack ID"), runHealthAlertsCommand},
     };
     return table;
 }

@@ -2,10 +2,12 @@
 #include "commands/HealthCommands.h"
 
 #include "commands/HeadlessSession.h"
+#include "health/MonitorStatus.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+
 
 using namespace ops::services;
 
@@ -13,76 +15,26 @@ namespace ops::app {
 
 namespace {
 
-struct MonitorStatus {
-    QString name;
-    QString url;
-    QString state;           // up / pending / down / maintenance, or "no data" / "stale"
-    QString platformStatus;
-    QString circuitState;
-    std::optional<double> latencyMs;
-    std::optional<int> httpStatus;
-    std::optional<double> uptime24h;
-    std::optional<double> ageSeconds;
-    QString error;
-    int grade = 2;  // 0 healthy, 1 degraded, 2 down / unknown
-};
-
-// A monitor's grade from its latest sample: what the exit code and the overall status are made of.
-int gradeOf(const MonitorStatus& m)
+QJsonValue orNull(const std::optional<double>& value)
 {
-    if (m.state == QLatin1String("maintenance"))
-        return 0;  // muted on purpose
-    if (m.state != QLatin1String("up") && m.state != QLatin1String("pending"))
-        return 2;
-    if (m.platformStatus == QLatin1String("unhealthy"))
-        return 2;
-    if (m.state == QLatin1String("pending") || m.platformStatus == QLatin1String("degraded")
-        || (!m.circuitState.isEmpty() && m.circuitState != QLatin1String("CLOSED")))
-        return 1;
-    return 0;
+    return value ? QJsonValue(*value) : QJsonValue(QJsonValue::Null);
+}
+
+// The figures the text output shows per kind (--json has every metric).
+QStringList keyFigures(const QString& kind)
+{
+    if (kind == QLatin1String("postgres"))
+        return {QStringLiteral("tps"), QStringLiteral("blocked_sessions"), QStringLiteral("rollback_percent"),
+                QStringLiteral("cache_hit_percent"), QStringLiteral("oldest_transaction_s"), QStringLiteral("replication_lag_s")};
+    if (kind == QLatin1String("pool"))
+        return {QStringLiteral("pool.in_use"), QStringLiteral("pool.waiting"), QStringLiteral("pool.query_p95_ms"),
+                QStringLiteral("pool.retries")};
+    return {};
 }
 
 QString gradeName(int grade)
 {
     return grade == 0 ? QStringLiteral("healthy") : grade == 1 ? QStringLiteral("degraded") : QStringLiteral("down");
-}
-
-Result<std::vector<MonitorStatus>> loadStatus(Pool& pool, qint64 project, int staleAfterSeconds)
-{
-    return pool.withClient(QStringLiteral("health.cli"), [&](Connection& c) -> Result<std::vector<MonitorStatus>> {
-        auto r = c.exec(QStringLiteral(
-            "SELECT m.name, m.url, s.state, s.platform_status, s.circuit_state, s.latency_ms, s.http_status, "
-            "       extract(epoch FROM clock_timestamp() - s.sampled_at), s.error, u.uptime "
-            "  FROM ops.monitors m "
-            "  LEFT JOIN LATERAL (SELECT * FROM ops.health_samples x WHERE x.monitor_id = m.id "
-            "                      ORDER BY x.sampled_at DESC LIMIT 1) s ON true "
-            "  LEFT JOIN LATERAL (SELECT 100.0 * count(*) FILTER (WHERE y.state <> 'down') "
-            "                            / nullif(count(*) FILTER (WHERE y.state <> 'maintenance'), 0) AS uptime "
-            "                       FROM ops.health_samples y WHERE y.monitor_id = m.id "
-            "                        AND y.sampled_at > now() - interval '24 hours') u ON true "
-            " WHERE m.project_id = $1 AND m.enabled ORDER BY m.name"), {project});
-        if (!r)
-            return r.error();
-        std::vector<MonitorStatus> monitors;
-        for (int row = 0; row < r->rowCount(); ++row) {
-            MonitorStatus m;
-            m.name = r->text(row, 0);
-            m.url = r->text(row, 1);
-            m.state = r->isNull(row, 2) ? QStringLiteral("no data") : r->text(row, 2);
-            m.platformStatus = r->text(row, 3);
-            m.circuitState = r->text(row, 4);
-            if (!r->isNull(row, 5)) m.latencyMs = r->toDouble(row, 5);
-            if (!r->isNull(row, 6)) m.httpStatus = int(r->toInt64(row, 6));
-            if (!r->isNull(row, 7)) m.ageSeconds = r->toDouble(row, 7);
-            m.error = r->text(row, 8);
-            if (!r->isNull(row, 9)) m.uptime24h = r->toDouble(row, 9);
-            if (m.ageSeconds && *m.ageSeconds > staleAfterSeconds)
-                m.state = QStringLiteral("stale");  // nobody has collected lately: we do not know
-            m.grade = gradeOf(m);
-            monitors.push_back(std::move(m));
-        }
-        return monitors;
-    }, CallOptions::idempotentUnit());
 }
 
 } // namespace
@@ -123,7 +75,9 @@ int runHealthCommand(const CommandContext& context)
     auto projectId = session.value()->projectId(parser.value(project));
     if (!projectId)
         return fail(projectId.error().toString());
-    auto monitors = loadStatus(session.value()->pool(), projectId.value(), staleSeconds);
+    auto monitors = session.value()->pool().withClient(QStringLiteral("health.cli"), [&](Connection& c) {
+        return readMonitorStatus(c, projectId.value(), staleSeconds);
+    }, CallOptions::idempotentUnit());
     if (!monitors)
         return fail(monitors.error().toString());
 
@@ -134,13 +88,19 @@ int runHealthCommand(const CommandContext& context)
     if (parser.isSet(json)) {
         QJsonArray list;
         for (const MonitorStatus& m : monitors.value()) {
-            QJsonObject o{{QStringLiteral("name"), m.name}, {QStringLiteral("url"), m.url},
+            QJsonObject o{{QStringLiteral("name"), m.name}, {QStringLiteral("kind"), m.kind}, {QStringLiteral("url"), m.url},
                           {QStringLiteral("state"), m.state}, {QStringLiteral("grade"), gradeName(m.grade)}};
             if (!m.platformStatus.isEmpty()) o.insert(QStringLiteral("platformStatus"), m.platformStatus);
             if (!m.circuitState.isEmpty()) o.insert(QStringLiteral("circuitState"), m.circuitState);
             if (m.latencyMs) o.insert(QStringLiteral("latencyMs"), *m.latencyMs);
             if (m.httpStatus) o.insert(QStringLiteral("httpStatus"), *m.httpStatus);
             if (m.uptime24h) o.insert(QStringLiteral("uptime24h"), *m.uptime24h);
+            o.insert(QStringLiteral("uptime"), QJsonObject{{QStringLiteral("24h"), orNull(m.uptime24h)},
+                                                          {QStringLiteral("7d"), orNull(m.uptime7d)},
+                                                          {QStringLiteral("30d"), orNull(m.uptime30d)}});
+            if (!m.metrics.isEmpty()) o.insert(QStringLiteral("metrics"), m.metrics);
+            if (!m.details.isEmpty()) o.insert(QStringLiteral("details"), m.details);
+            o.insert(QStringLiteral("unacknowledgedAlerts"), m.unacknowledgedAlerts);
             if (m.ageSeconds) o.insert(QStringLiteral("ageSeconds"), *m.ageSeconds);
             if (!m.error.isEmpty()) o.insert(QStringLiteral("error"), m.error);
             list.append(o);
@@ -153,12 +113,17 @@ int runHealthCommand(const CommandContext& context)
         if (monitors->empty())
             context.out << "  no monitors\n";
         for (const MonitorStatus& m : monitors.value()) {
-            context.out << "  " << m.name << "  " << m.state;
+            context.out << "  " << m.name << " (" << m.kind << ")  " << m.state;
             if (!m.platformStatus.isEmpty()) context.out << "  platform=" << m.platformStatus;
             if (!m.circuitState.isEmpty()) context.out << "  circuit=" << m.circuitState;
             if (m.httpStatus) context.out << "  http=" << *m.httpStatus;
             if (m.latencyMs) context.out << "  latency=" << QString::number(*m.latencyMs, 'f', 1) << "ms";
-            if (m.uptime24h) context.out << "  uptime24h=" << QString::number(*m.uptime24h, 'f', 2) << '%';
+            context.out << "  uptime24h/7d/30d=" << uptimeText(m.uptime24h) << '/' << uptimeText(m.uptime7d) << '/' << uptimeText(m.uptime30d);
+            for (const QString& key : keyFigures(m.kind)) {
+                if (m.metrics.contains(key))
+                    context.out << "  " << key << '=' << QString::number(m.metrics.value(key).toDouble(), 'g', 6);
+            }
+            if (m.unacknowledgedAlerts > 0) context.out << "  alerts=" << m.unacknowledgedAlerts;
             if (m.ageSeconds) context.out << "  age=" << QString::number(*m.ageSeconds, 'f', 0) << 's';
             if (!m.error.isEmpty()) context.out << "  error=" << m.error.left(200).simplified();
             context.out << '\n';

@@ -11,6 +11,11 @@ Q_LOGGING_CATEGORY(lcBootstrap, "ops.db.bootstrap", QtInfoMsg)
 
 namespace ops::services {
 
+namespace {
+// application_name of the one session each running console keeps open on the embedded server.
+const QString kPresenceName = QStringLiteral("ops-console presence");
+} // namespace
+
 QString DatabaseStatus::summary() const
 {
     return QStringLiteral("%1 PostgreSQL %2 · %3 · schema v%4")
@@ -42,7 +47,9 @@ Result<DatabaseStatus> DatabaseBootstrap::start()
     }
     status.location = m_options.displayLocation();
 
-    auto connection = Connection::open(m_options, m_options.connectTimeout);
+    // This connection stays open as the console's presence (see shutdown()); its own
+    // application_name lets shutdown() count other consoles, not this console's other sessions.
+    auto connection = Connection::open(m_options.withApplicationName(kPresenceName), m_options.connectTimeout);
     if (!connection)
         return connection.error();
     auto version = (*connection)->exec(QStringLiteral("SHOW server_version"));
@@ -70,11 +77,13 @@ Result<void> DatabaseBootstrap::shutdown()
     // Another console on the same data directory may still be using the server: leave it running
     // for that one, which stops it when it exits in turn.
     m_presence.reset();
+    // Only presence sessions count: this console's own listeners or workers that are still
+    // closing must not keep the server alive after the last console exits.
     auto connection = Connection::open(m_embedded->maintenanceOptions(), std::chrono::seconds(5));
     if (connection) {
         auto others = (*connection)->exec(QStringLiteral(
             "SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'client backend' "
-            "AND pid <> pg_backend_pid() AND application_name LIKE 'ops-console%'"));
+            "AND pid <> pg_backend_pid() AND application_name = $1"), {kPresenceName});
         if (others && others->toInt64(0, 0) > 0) {
             qCInfo(lcBootstrap) << "leaving the embedded server running:" << others->toInt64(0, 0)
                                 << "other console connection(s)";

@@ -51,7 +51,7 @@ private:
     DatabaseTarget m_target;
     std::unique_ptr<EmbeddedPostgres> m_embedded;
     // Held open while the console runs: other consoles on the same embedded server see it
-    // (application_name ops-console) and leave the server running at their exit.
+    // (application_name "ops-console presence") and leave the server running at their exit.
     std::unique_ptr<Connection> m_presence;
     ConnectionOptions m_options;
 };

@@ -8,17 +8,43 @@
 #include <QLoggingCategory>
 #include <QUuid>
 
+#include "health/HealthCheckFactory.h"
+#include "health/MonitorAlerts.h"
+#include "health/MonitorConfig.h"
+
 Q_LOGGING_CATEGORY(lcCollector, "ops.health.collector")
 
 namespace ops::services {
 
 struct HealthCollector::Runner {
     MonitorDefinition definition;
-    std::unique_ptr<HttpProbe> probe;
+    std::unique_ptr<HealthCheck> check;  // null when the definition is unusable: see configError
+    QString configError;
     MonitorStateMachine machine;
+    std::unique_ptr<MonitorAlerts> alerts;
     QTimer timer;
     QDateTime startedAt;
 };
+
+namespace {
+
+MaintenanceWindow windowFromRow(const QueryResult& r, int row)
+{
+    MaintenanceWindow w;
+    w.id = r.toInt64(row, 0);
+    if (!r.isNull(row, 1))
+        w.monitorId = r.toInt64(row, 1);
+    w.kind = r.text(row, 2) == QLatin1String("weekly") ? MaintenanceWindow::Kind::Weekly : MaintenanceWindow::Kind::Once;
+    w.startsAt = r.isNull(row, 3) ? QDateTime() : r.toDateTime(row, 3);
+    w.endsAt = r.isNull(row, 4) ? QDateTime() : r.toDateTime(row, 4);
+    w.weekday = int(r.toInt64(row, 5));
+    w.startTime = QTime::fromString(r.text(row, 6), Qt::ISODate);
+    w.durationMinutes = int(r.toInt64(row, 7));
+    w.zone = QTimeZone(r.text(row, 8).toUtf8());
+    return w;
+}
+
+} // namespace
 
 HealthCollector::HealthCollector(Pool& pool, CollectorConfig config, QObject* parent)
     : QObject(parent), m_pool(pool), m_config(std::move(config))
@@ -134,16 +160,27 @@ void HealthCollector::stepDown(const QString& why)
     emit leadershipChanged(false);
 }
 
+void HealthCollector::reloadChecks()
+{
+    m_monitorsKey.clear();
+    if (m_leader)
+        loadMonitors();
+}
+
 void HealthCollector::loadMonitors()
 {
+    struct Loaded {
+        std::vector<MonitorDefinition> monitors;
+        std::vector<MaintenanceWindow> windows;
+    };
     const qint64 project = m_config.projectId;
-    m_pool.withClientAsync(QStringLiteral("health.monitors"), [project](Connection& c) -> Result<std::vector<MonitorDefinition>> {
+    m_pool.withClientAsync(QStringLiteral("health.monitors"), [project](Connection& c) -> Result<Loaded> {
         auto r = c.exec(QStringLiteral("SELECT id, name, url, interval_ms, timeout_ms, retries, status_min, status_max, "
-                                       "coalesce(keyword, '') FROM ops.monitors "
-                                       "WHERE project_id = $1 AND enabled AND kind = 'http' ORDER BY id"), {project});
+                                       "coalesce(keyword, ''), kind, config::text FROM ops.monitors "
+                                       "WHERE project_id = $1 AND enabled ORDER BY id"), {project});
         if (!r)
             return r.error();
-        std::vector<MonitorDefinition> monitors;
+        Loaded loaded;
         for (int row = 0; row < r->rowCount(); ++row) {
             MonitorDefinition m;
             m.id = r->toInt64(row, 0);
@@ -155,25 +192,36 @@ void HealthCollector::loadMonitors()
             m.probe.statusMin = int(r->toInt64(row, 6));
             m.probe.statusMax = int(r->toInt64(row, 7));
             m.probe.keyword = r->text(row, 8);
-            monitors.push_back(std::move(m));
+            m.kind = r->text(row, 9);
+            m.config = QJsonDocument::fromJson(r->bytes(row, 10)).object();
+            loaded.monitors.push_back(std::move(m));
         }
-        return monitors;
-    }, CallOptions::idempotentUnit()).then(this, [this](Result<std::vector<MonitorDefinition>> monitors) {
+        auto w = c.exec(QStringLiteral("SELECT id, monitor_id, kind, starts_at, ends_at, weekday, start_time, "
+                                       "duration_minutes, time_zone FROM ops.maintenance_windows WHERE project_id = $1"),
+                        {project});
+        if (!w)
+            return w.error();
+        for (int row = 0; row < w->rowCount(); ++row)
+            loaded.windows.push_back(windowFromRow(w.value(), row));
+        return loaded;
+    }, CallOptions::idempotentUnit()).then(this, [this](Result<Loaded> loaded) {
         if (!m_leader)
             return;
-        if (!monitors) {
-            emit problem(QStringLiteral("loading monitors: ") + monitors.error().toString());
+        if (!loaded) {
+            emit problem(QStringLiteral("loading monitors: ") + loaded.error().toString());
             return;
         }
+        m_maintenance.setWindows(std::move(loaded->windows));
         QStringList key;
-        for (const MonitorDefinition& m : monitors.value())
-            key << QStringLiteral("%1|%2|%3|%4|%5|%6|%7|%8").arg(m.id).arg(m.probe.url.toString()).arg(m.interval.count())
-                       .arg(m.probe.timeout.count()).arg(m.retries).arg(m.probe.statusMin).arg(m.probe.statusMax).arg(m.probe.keyword);
+        for (const MonitorDefinition& m : loaded->monitors)
+            key << QStringLiteral("%1|%2|%3|%4|%5|%6|%7|%8|%9|%10").arg(m.id).arg(m.probe.url.toString()).arg(m.interval.count())
+                       .arg(m.probe.timeout.count()).arg(m.retries).arg(m.probe.statusMin).arg(m.probe.statusMax).arg(m.probe.keyword)
+                       .arg(m.kind, QString::fromUtf8(QJsonDocument(m.config).toJson(QJsonDocument::Compact)));
         const QString joined = key.join(QLatin1Char('\n'));
         if (joined == m_monitorsKey && !m_runners.empty())
-            return;  // nothing changed: keep the probes and their states
+            return;  // nothing changed: keep the checks and their states
         m_monitorsKey = joined;
-        startRunners(monitors.value());
+        startRunners(loaded->monitors);
     });
 }
 
@@ -185,23 +233,51 @@ void HealthCollector::startRunners(const std::vector<MonitorDefinition>& monitor
         Runner* raw = runner.get();
         raw->definition = definition;
         raw->machine.setRetries(definition.retries);
-        raw->probe = std::make_unique<HttpProbe>(&m_network, definition.probe);
-        connect(raw->probe.get(), &HttpProbe::finished, this, [this, raw](const ProbeResult& result) {
-            onProbeFinished(raw, raw->startedAt, result);
-        });
+        auto config = MonitorConfig::parse(definition.kind, definition.config);
+        raw->alerts = std::make_unique<MonitorAlerts>(definition.name, config ? config->thresholds : std::vector<ThresholdRule>{});
+        auto check = makeHealthCheck(definition, &m_network, m_pool, m_config.secrets.get());
+        if (check) {
+            raw->check = std::move(check.value());
+            connect(raw->check.get(), &HealthCheck::finished, this, [this, raw](const ProbeResult& result) {
+                onProbeFinished(raw, raw->startedAt, result);
+            });
+        } else {
+            raw->configError = check.error().message;
+        }
         raw->timer.setTimerType(Qt::PreciseTimer);
-        auto fire = [raw] {
-            // One request per monitor in flight: a check still running skips this tick.
-            if (raw->probe->inFlight())
-                return;
-            raw->startedAt = QDateTime::currentDateTimeUtc();
-            raw->probe->start();
-        };
-        connect(&raw->timer, &QTimer::timeout, this, fire);
+        connect(&raw->timer, &QTimer::timeout, this, [this, raw] { fire(raw); });
         raw->timer.start(definition.interval);
-        fire();
         m_runners.push_back(std::move(runner));
+        fire(raw);
     }
+}
+
+void HealthCollector::fire(Runner* runner)
+{
+    // One check per monitor in flight: a check still running skips this tick.
+    if (runner->check && runner->check->inFlight())
+        return;
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    const bool inWindow = m_maintenance.activeFor(runner->definition.id, now);
+    if (runner->machine.setMaintenance(inWindow).changed())
+        runner->alerts->reset();
+    if (inWindow) {
+        // Muted and out of uptime: no check, no alert, a maintenance sample keeps the timeline.
+        ProbeResult none;
+        none.hasLatency = false;
+        writeSample(runner, now, MonitorState::Maintenance, none, {});
+        return;
+    }
+    runner->startedAt = now;
+    if (runner->check) {
+        runner->check->start();
+        return;
+    }
+    ProbeResult misconfigured;
+    misconfigured.failureKind = QStringLiteral("config");
+    misconfigured.error = runner->configError;
+    misconfigured.hasLatency = false;
+    onProbeFinished(runner, now, misconfigured);
 }
 
 void HealthCollector::onProbeFinished(Runner* runner, const QDateTime& sampledAt, const ProbeResult& result)
@@ -211,7 +287,16 @@ void HealthCollector::onProbeFinished(Runner* runner, const QDateTime& sampledAt
     const MonitorTransition transition = runner->machine.record(result.success);
     if (transition.changed())
         emit monitorTransition(runner->definition.id, runner->definition.name, transition);
+    // A check that was already running when a window began is recorded as maintenance, muted.
+    std::vector<AlertCandidate> alerts;
+    if (transition.to != MonitorState::Maintenance)
+        alerts = runner->alerts->evaluate(sampledAt, transition, result);
+    writeSample(runner, sampledAt, transition.to, result, std::move(alerts));
+}
 
+void HealthCollector::writeSample(Runner* runner, const QDateTime& sampledAt, MonitorState state, const ProbeResult& result,
+                                  std::vector<AlertCandidate> alerts)
+{
     QJsonObject metrics;
     for (auto it = result.metrics.begin(); it != result.metrics.end(); ++it)
         metrics.insert(it.key(), it.value());
@@ -220,19 +305,22 @@ void HealthCollector::onProbeFinished(Runner* runner, const QDateTime& sampledAt
         error = result.note;
     const qint64 monitor = runner->definition.id;
     const QString holder = m_config.holder;
-    const QString state = monitorStateName(transition.to);
-    const QByteArray metricsJson = QJsonDocument(metrics).toJson(QJsonDocument::Compact);
-    const SqlParams params = {monitor, holder, sampledAt, state, result.httpStatus > 0 || result.success ? SqlValue(result.latencyMs) : SqlValue(),
+    const QString stateName = monitorStateName(state);
+    const bool answered = result.httpStatus > 0 || result.success;
+    const SqlParams params = {monitor, holder, sampledAt, stateName,
+                              result.hasLatency && answered ? SqlValue(result.latencyMs) : SqlValue(),
                               result.httpStatus > 0 ? SqlValue(result.httpStatus) : SqlValue(),
                               result.platformStatus.isEmpty() ? SqlValue() : SqlValue(result.platformStatus),
                               result.circuitState.isEmpty() ? SqlValue() : SqlValue(result.circuitState),
-                              metricsJson, error.isEmpty() ? SqlValue() : SqlValue(error.left(2000))};
+                              QJsonDocument(metrics).toJson(QJsonDocument::Compact),
+                              error.isEmpty() ? SqlValue() : SqlValue(error.left(2000)),
+                              result.details.isEmpty() ? SqlValue() : SqlValue(QJsonDocument(result.details).toJson(QJsonDocument::Compact))};
     m_pool.withClientAsync(QStringLiteral("health.sample"), [params](Connection& c) -> Result<bool> {
-        auto r = c.exec(QStringLiteral("SELECT ops.record_health_sample($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb, $10)"), params);
+        auto r = c.exec(QStringLiteral("SELECT ops.record_health_sample($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb, $10, $11::jsonb)"), params);
         if (!r)
             return r.error();
         return r->toBool(0, 0);
-    }).then(this, [this, monitor, state](Result<bool> written) {
+    }).then(this, [this, monitor, stateName, alerts = std::move(alerts)](Result<bool> written) {
         if (!written) {
             emit problem(QStringLiteral("writing a health sample: ") + written.error().toString());
             return;
@@ -241,8 +329,28 @@ void HealthCollector::onProbeFinished(Runner* runner, const QDateTime& sampledAt
             stepDown(QStringLiteral("the database refused the sample: the lease is held by another console"));
             return;
         }
-        emit sampleWritten(monitor, state);
+        emit sampleWritten(monitor, stateName);
+        raiseAlerts(monitor, alerts);
     });
+}
+
+void HealthCollector::raiseAlerts(qint64 monitor, const std::vector<AlertCandidate>& alerts)
+{
+    for (const AlertCandidate& alert : alerts) {
+        const SqlParams params = {monitor, m_config.holder, alert.kind, alert.subject, alert.message,
+                                  QJsonDocument(alert.details).toJson(QJsonDocument::Compact)};
+        m_pool.withClientAsync(QStringLiteral("health.alert"), [params](Connection& c) -> Result<qint64> {
+            auto r = c.exec(QStringLiteral("SELECT ops.raise_health_alert($1, $2, $3, $4, $5, $6::jsonb)"), params);
+            if (!r)
+                return r.error();
+            return r->isNull(0, 0) ? qint64(0) : r->toInt64(0, 0);
+        }).then(this, [this, monitor, alert](Result<qint64> id) {
+            if (!id)
+                emit problem(QStringLiteral("raising an alert: ") + id.error().toString());
+            else if (id.value() > 0)  // 0: a repeat (or no longer the leader), dropped by the database
+                emit alertRaised(id.value(), monitor, alert.kind, alert.message);
+        });
+    }
 }
 
 void HealthCollector::housekeeping()

@@ -54,9 +54,9 @@ Result<HealthSnapshot> HealthReader::read(Connection& c, qint64 project, std::ch
         f.samples = figures->toInt64(row, 2);
     }
 
-    // Uptime from the 1-minute rollups (pending counts as up, maintenance is out).
+    // Uptime from the 1-minute rollups: up samples over all but maintenance (0007 defines it).
     for (auto [target, days] : {std::pair{&s.uptime24h, 1}, std::pair{&s.uptime7d, 7}, std::pair{&s.uptime30d, 30}}) {
-        auto r = c.exec(QStringLiteral("SELECT 100.0 * sum(up + pending) / nullif(sum(samples - maintenance), 0), "
+        auto r = c.exec(QStringLiteral("SELECT 100.0 * sum(up) / nullif(sum(samples - maintenance), 0), "
                                        "coalesce(sum(samples), 0) FROM ops.health_rollups_1m "
                                        "WHERE project_id = $1 AND bucket > now() - make_interval(days => $2)"), {project, days});
         if (!r)

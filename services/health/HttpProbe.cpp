@@ -9,6 +9,8 @@
 #include <QNetworkRequest>
 #include <QSslError>
 
+#include <cmath>
+
 namespace ops::services {
 
 namespace {
@@ -33,7 +35,7 @@ void flatten(const QJsonValue& value, const QString& prefix, QMap<QString, doubl
 } // namespace
 
 HttpProbe::HttpProbe(QNetworkAccessManager* network, ProbeConfig config, QObject* parent)
-    : QObject(parent), m_network(network), m_config(std::move(config))
+    : HealthCheck(parent), m_network(network), m_config(std::move(config))
 {
     qRegisterMetaType<ProbeResult>();
     m_deadline.setSingleShot(true);
@@ -59,7 +61,11 @@ bool HttpProbe::start()
     m_abortMessage.clear();
 
     QNetworkRequest request(m_config.url);
-    request.setAttribute(QNetworkRequest::RedirectPolicyAttribute, QNetworkRequest::NoLessSafeRedirectPolicy);
+    const bool withCredentials = !m_config.authorization.isEmpty();
+    request.setAttribute(QNetworkRequest::RedirectPolicyAttribute,
+                         withCredentials ? QNetworkRequest::ManualRedirectPolicy : QNetworkRequest::NoLessSafeRedirectPolicy);
+    if (withCredentials)
+        request.setRawHeader("Authorization", m_config.authorization);
     request.setMaximumRedirectsAllowed(m_config.maxRedirects);
     request.setAttribute(QNetworkRequest::CacheLoadControlAttribute, QNetworkRequest::AlwaysNetwork);
     request.setRawHeader("Accept", "application/json, text/plain;q=0.9, */*;q=0.5");
@@ -156,7 +162,10 @@ void HttpProbe::onFinished()
         r.error = QStringLiteral("keyword \"%1\" not in the body").arg(m_config.keyword);
     }
     r.success = r.failureKind.isEmpty();
-    if (!r.bodyTruncated && !m_body.isEmpty()) {
+    if (m_config.format == ProbeConfig::BodyFormat::PrometheusText) {
+        if (r.success && !r.bodyTruncated)
+            parsePrometheusBody(m_body, m_config.series, r);
+    } else if (!r.bodyTruncated && !m_body.isEmpty()) {
         parseHealthJson(m_body, r);
         if (!r.json && r.success)
             r.note = QStringLiteral("body is not a JSON object");
@@ -180,6 +189,26 @@ void HttpProbe::parseHealthJson(const QByteArray& body, ProbeResult& result)
     if (object.value(QLatin1String("circuitState")).isString())
         result.circuitState = object.value(QLatin1String("circuitState")).toString().left(40);
     flatten(object, QString(), result.metrics, 0);
+}
+
+void HttpProbe::parsePrometheusBody(const QByteArray& body, const std::vector<SeriesSelector>& series, ProbeResult& result)
+{
+    const PromParseResult scrape = parsePrometheusText(body, selectorNames(series));
+    const SelectedSeries selected = selectSeries(scrape.samples, series);
+    QStringList notes;
+    for (auto it = selected.values.begin(); it != selected.values.end(); ++it) {
+        if (std::isfinite(it.value()))
+            result.metrics.insert(it.key(), it.value());
+        else
+            notes << QStringLiteral("%1 is %2").arg(it.key(), QString::number(it.value()));  // JSON has no NaN/Inf
+    }
+    result.metrics.insert(QStringLiteral("scrape.samples"), double(scrape.samples.size()));  // of the selected names
+    result.metrics.insert(QStringLiteral("scrape.malformed_lines"), double(scrape.malformedLines));
+    if (!selected.missing.isEmpty())
+        notes << QStringLiteral("not in the scrape: ") + selected.missing.join(QStringLiteral(", "));
+    if (scrape.malformedLines > 0)
+        notes << QStringLiteral("%1 malformed lines (%2)").arg(scrape.malformedLines).arg(scrape.problems.join(QStringLiteral("; ")));
+    result.note = notes.join(QStringLiteral("; "));
 }
 
 } // namespace ops::services

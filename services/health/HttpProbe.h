@@ -14,7 +14,13 @@
 // - a JSON body (the platform's /api/health) gives `status` and `circuitState` as first-class
 //   fields and every numeric field, flattened with dots ("pool.idle"), as a metric. A body that is
 //   not JSON is noted, not a failure: plain-text health endpoints are fine.
+// - kind 'prometheus' (format PrometheusText): the body is a /metrics scrape; the configured series
+//   become the metrics (see PrometheusText.h), with HTTP Basic credentials when configured.
+//   Redirects are not followed then, so credentials never travel to another host.
 // Lives on the thread of its QNetworkAccessManager; start() refuses while a check is in flight.
+
+#include "health/HealthCheck.h"
+#include "health/PrometheusText.h"
 
 #include <QElapsedTimer>
 #include <QMap>
@@ -26,6 +32,7 @@
 #include <QUrl>
 
 #include <chrono>
+#include <vector>
 
 class QNetworkAccessManager;
 class QNetworkReply;
@@ -40,25 +47,13 @@ struct ProbeConfig {
     int statusMin = 200;
     int statusMax = 299;
     QString keyword;  // empty: no keyword check
+    enum class BodyFormat { HealthJson, PrometheusText } format = BodyFormat::HealthJson;
+    std::vector<SeriesSelector> series;  // PrometheusText: the series kept as metrics
+    QByteArray authorization;            // Authorization header value ("Basic ..."); never logged
 };
 
-struct ProbeResult {
-    bool success = false;
-    QString failureKind;   // empty on success: timeout, network, tls, redirects, status, keyword, body_too_large
-    QString error;         // one line for people; empty on success
-    QString note;          // something worth showing that is not a failure (e.g. "body is not JSON")
-    int httpStatus = 0;    // 0 when no response arrived
-    double latencyMs = 0;  // start to end (or to the abort)
-    qint64 bodyBytes = 0;  // bytes kept (at most maxBodyBytes)
-    bool bodyTruncated = false;
-    bool json = false;     // the body was a JSON object
-    QString platformStatus;  // "healthy" / "degraded" / "unhealthy" (as sent), empty if absent
-    QString circuitState;    // "CLOSED" / "OPEN" / "HALF_OPEN" (as sent), empty if absent
-    QMap<QString, double> metrics;
-    QStringList tlsErrors;
-};
 
-class HttpProbe final : public QObject {
+class HttpProbe final : public HealthCheck {
     Q_OBJECT
 public:
     HttpProbe(QNetworkAccessManager* network, ProbeConfig config, QObject* parent = nullptr);
@@ -66,17 +61,17 @@ public:
 
     const ProbeConfig& config() const { return m_config; }
     void setConfig(ProbeConfig config) { m_config = std::move(config); }
-    bool inFlight() const { return !m_reply.isNull(); }
+    bool inFlight() const override { return !m_reply.isNull(); }
     // Starts a check; false (and nothing happens) while the previous one is still in flight.
-    bool start();
+    bool start() override;
     // Aborts a check in flight without emitting finished().
     void cancel();
 
     // Parses a health JSON body into `result` (json, platformStatus, circuitState, metrics).
     static void parseHealthJson(const QByteArray& body, ProbeResult& result);
 
-signals:
-    void finished(const ops::services::ProbeResult& result);
+    // Keeps the configured series of a Prometheus scrape as `result`'s metrics.
+    static void parsePrometheusBody(const QByteArray& body, const std::vector<SeriesSelector>& series, ProbeResult& result);
 
 private:
     void onReadyRead();
@@ -95,5 +90,3 @@ private:
 };
 
 } // namespace ops::services
-
-Q_DECLARE_METATYPE(ops::services::ProbeResult)

@@ -4,6 +4,8 @@
 #include "db/Listener.h"
 #include "health/LoadTestPanel.h"
 #include "health/MetricChart.h"
+#include "health/AlertHistoryView.h"
+#include "health/MonitorListView.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -67,6 +69,10 @@ HealthPanel::HealthPanel(Pool& pool, qint64 projectId, const ConnectionOptions& 
     m_layout->addLayout(buildTiles());
     m_views = buildViews(pool, projectId);
     m_layout->addWidget(m_views, 1);
+    auto* monitors = new MonitorListView(pool, projectId, this);  // per-monitor state and uptime
+    m_views->addTab(monitors, tr("Monitors"));
+    connect(this, &HealthPanel::loaded, monitors, &MonitorListView::reload);
+    m_views->addTab(new AlertHistoryView(pool, projectId, listen ? directOptions : ConnectionOptions{}, this), tr("Alerts"));
 
     m_debounce = new QTimer(this);
     m_debounce->setSingleShot(true);

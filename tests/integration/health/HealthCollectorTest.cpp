@@ -2,6 +2,7 @@
 // Two collectors (two consoles, each with its own pool) against one database: exactly one writes;
 // when it dies the other takes over within two lease intervals; no duplicate samples, and no gap
 // beyond the take-over window.
+#include "EventLoopWait.h"
 #include "LoopbackHttpServer.h"
 #include "TestCluster.h"
 
@@ -19,22 +20,6 @@ using ops::testing::TestCluster;
 using namespace std::chrono_literals;
 
 namespace {
-
-void spin(std::chrono::milliseconds duration)
-{
-    QDeadlineTimer deadline(duration);
-    while (!deadline.hasExpired())
-        QCoreApplication::processEvents(QEventLoop::AllEvents, 20);
-}
-
-template <typename Predicate>
-bool spinUntil(Predicate done, std::chrono::milliseconds limit)
-{
-    QDeadlineTimer deadline(limit);
-    while (!done() && !deadline.hasExpired())
-        QCoreApplication::processEvents(QEventLoop::AllEvents, 10);
-    return done();
-}
 
 class HealthCollectorTest : public ::testing::Test {
 protected:

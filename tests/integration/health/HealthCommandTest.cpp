@@ -108,3 +108,61 @@ TEST_F(HealthCommandTest, StaleSamplesAndAnUnreachableDatabaseAreDown)
     EXPECT_EQ(unreachable->exitCode, 2);
     EXPECT_TRUE(unreachable->output.contains("\"status\":\"unreachable\"")) << unreachable->output.toStdString();
 }
+
+TEST_F(HealthCommandTest, JsonHasTheDatabaseAndPoolSourcesUptimesAndOpenAlerts)
+{
+    auto kindMonitor = [&](const char* name, const char* kind) {
+        return m_admin->exec(QStringLiteral("SELECT ops.ensure_monitor($1, $2, '', 1000, 800, 1, 200, 299, NULL, $3)"),
+                             {m_project, name, kind})->toInt64(0, 0);
+    };
+    const qint64 database = kindMonitor("database", "postgres");
+    const qint64 pool = kindMonitor("pool", "pool");
+    const qint64 api = monitor(QStringLiteral("api"));
+    ASSERT_TRUE(m_admin->exec(QStringLiteral(
+        "SELECT ops.record_health_sample($1, 't', now() - interval '1 s', 'up', 3, NULL, 'degraded', NULL, "
+        "'{\"tps\": 41.5, \"blocked_sessions\": 1, \"cache_hit_percent\": 99.2}', 'blocked sessions', "
+        "'{\"top_statements\": \"unavailable: pg_stat_statements is not installed\"}')"), {database}).ok());
+    ASSERT_TRUE(m_admin->exec(QStringLiteral(
+        "SELECT ops.record_health_sample($1, 't', now() - interval '1 s', 'up', NULL, NULL, 'healthy', 'CLOSED', "
+        "'{\"pool.in_use\": 2, \"pool.waiting\": 0}', NULL)"), {pool}).ok());
+    // The api was failing but its retries were not used up: pending is not up time.
+    sample(api, QStringLiteral("pending"), QStringLiteral("unhealthy"), QStringLiteral("OPEN"));
+    ASSERT_TRUE(m_admin->exec(QStringLiteral("SELECT ops.raise_health_alert($1, 't', 'circuit_opened', '', 'api: circuit opened')"), {api}).ok());
+
+    ProcessResult result = run({QStringLiteral("--json")});
+    EXPECT_EQ(result.exitCode, 2) << result.output.toStdString();  // the api says unhealthy
+    const QJsonObject json = QJsonDocument::fromJson(result.output.trimmed().split('\n').last()).object();
+    QHash<QString, QJsonObject> byName;
+    for (const QJsonValue& m : json.value(QStringLiteral("monitors")).toArray())
+        byName.insert(m.toObject().value(QStringLiteral("name")).toString(), m.toObject());
+    const QJsonObject db = byName.value(QStringLiteral("database"));
+    EXPECT_EQ(db.value(QStringLiteral("kind")).toString(), QStringLiteral("postgres"));
+    EXPECT_EQ(db.value(QStringLiteral("grade")).toString(), QStringLiteral("degraded"));
+    EXPECT_EQ(db.value(QStringLiteral("metrics")).toObject().value(QStringLiteral("tps")).toDouble(), 41.5);
+    EXPECT_TRUE(db.value(QStringLiteral("details")).toObject().value(QStringLiteral("top_statements")).toString().startsWith(QStringLiteral("unavailable")));
+    EXPECT_EQ(db.value(QStringLiteral("uptime")).toObject().value(QStringLiteral("24h")).toDouble(), 100.0);
+    const QJsonObject p = byName.value(QStringLiteral("pool"));
+    EXPECT_EQ(p.value(QStringLiteral("kind")).toString(), QStringLiteral("pool"));
+    EXPECT_EQ(p.value(QStringLiteral("metrics")).toObject().value(QStringLiteral("pool.in_use")).toDouble(), 2.0);
+    EXPECT_FALSE(p.contains(QStringLiteral("latencyMs")));
+    const QJsonObject a = byName.value(QStringLiteral("api"));
+    EXPECT_EQ(a.value(QStringLiteral("uptime")).toObject().value(QStringLiteral("24h")).toDouble(-1), 0.0);
+    EXPECT_TRUE(a.value(QStringLiteral("uptime")).toObject().value(QStringLiteral("30d")).isDouble());
+    EXPECT_EQ(a.value(QStringLiteral("unacknowledgedAlerts")).toInt(), 1);
+
+    // A monitor without samples: uptime unknown (null), never 100 %.
+    monitor(QStringLiteral("new"));
+    const QJsonObject again = QJsonDocument::fromJson(run({QStringLiteral("--json")}).output.trimmed().split('\n').last()).object();
+    int checked = 0;
+    for (const QJsonValue& m : again.value(QStringLiteral("monitors")).toArray()) {
+        if (m.toObject().value(QStringLiteral("name")).toString() != QLatin1String("new"))
+            continue;
+        EXPECT_TRUE(m.toObject().value(QStringLiteral("uptime")).toObject().value(QStringLiteral("24h")).isNull());
+        ++checked;
+    }
+    EXPECT_EQ(checked, 1);
+    const ProcessResult text = run({});
+    EXPECT_TRUE(text.output.contains("database (postgres)  up")) << text.output.toStdString();
+    EXPECT_TRUE(text.output.contains("tps=41.5")) << text.output.toStdString();
+    EXPECT_TRUE(text.output.contains("uptime24h/7d/30d=unknown/unknown/unknown")) << text.output.toStdString();
+}

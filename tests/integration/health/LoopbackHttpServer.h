@@ -12,6 +12,7 @@
 //   /loop              302 to itself, forever
 //   answerGarbage  junk bytes then close, whatever was asked (a TLS handshake fails)
 //   /flaky             answers with the code the test set in `flakyStatus`
+//   /metrics           Prometheus text; 401 unless the Authorization header is `metricsAuthorization`
 // Counts requests per path.
 
 #include <QHash>
@@ -45,6 +46,11 @@ public:
     QString circuitState = QStringLiteral("CLOSED");
     int flakyStatus = 200;
     bool answerGarbage = false;  // every connection gets junk and is closed
+    QByteArray metricsAuthorization = "Basic " + QByteArray("metrics:pa55").toBase64();
+    QByteArray metricsText = "# HELP pg_stat_database_xact_commit commits\n# TYPE pg_stat_database_xact_commit counter\n"
+                             "pg_stat_database_xact_commit{datname=\"postgres\"} 4711\n"
+                             "pg_stat_database_xact_commit{datname=\"template1\"} 3\n"
+                             "supavisor_pool_size{tenant=\"dev\"} 15\nsupavisor_pool_size{tenant=\"cut 3\n";
 
 private:
     void onData(QTcpSocket* socket)
@@ -61,6 +67,7 @@ private:
         if (end < 0)
             return;
         const QList<QByteArray> requestLine = buffer.left(buffer.indexOf("\r\n")).split(' ');
+        const QByteArray headers = buffer.left(end + 2);  // every header line ends in \r\n
         buffer.clear();
         const QUrl target(QString::fromLatin1(requestLine.value(1)));
         const QString path = target.path();
@@ -83,6 +90,12 @@ private:
             respond(socket, 200, R"({"status": "healthy", "circuitState": )");
         } else if (path == QLatin1String("/loop")) {
             socket->write("HTTP/1.1 302 Found\r\nLocation: /loop\r\nContent-Length: 0\r\n\r\n");
+        } else if (path == QLatin1String("/metrics")) {
+            if (!headers.contains("\r\nAuthorization: " + metricsAuthorization + "\r\n")) {
+                socket->write("HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: Basic realm=\"metrics\"\r\nContent-Length: 0\r\n\r\n");
+                return;
+            }
+            respond(socket, 200, metricsText);
         } else if (path == QLatin1String("/flaky")) {
             respond(socket, flakyStatus, healthJson());
         } else {
