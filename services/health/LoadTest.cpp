@@ -56,6 +56,7 @@ struct Target {
     sockaddr_storage address{};
     socklen_t addressLength = 0;
     QByteArray request;  // the same bytes for every request
+    bool keepAlive = true;  // false: the request says `Connection: close`, so the client closes too
 };
 
 // What one worker measured; merged after all workers end.
@@ -248,7 +249,7 @@ private:
             ++m_tally.errors[QString::fromLatin1(status >= 500 ? LoadTestErrors::http5xx
                                                  : status >= 400 ? LoadTestErrors::http4xx
                                                                  : LoadTestErrors::httpOther)];
-        if (!slot.parser.keepAlive())
+        if (!m_target.keepAlive || !slot.parser.keepAlive())
             closeConnection(slot);
         ended(slot);
     }
@@ -309,7 +310,7 @@ private:
     WorkerTally m_tally;
 };
 
-Result<Target> resolve(const QUrl& url)
+Result<Target> resolve(const QUrl& url, bool keepAlive)
 {
     addrinfo hints{};
     hints.ai_family = AF_UNSPEC;
@@ -330,7 +331,9 @@ Result<Target> resolve(const QUrl& url)
         path += '?' + url.query(QUrl::FullyEncoded).toUtf8();
     const QByteArray hostHeader = url.port() > 0 ? host + ':' + port : host;
     target.request = "GET " + path + " HTTP/1.1\r\nHost: " + hostHeader
-                     + "\r\nUser-Agent: ops-console-loadtest\r\nAccept: */*\r\n\r\n";
+                     + "\r\nUser-Agent: ops-console-loadtest\r\nAccept: */*\r\n"
+                     + (keepAlive ? "" : "Connection: close\r\n") + "\r\n";
+    target.keepAlive = keepAlive;
     return target;
 }
 
@@ -358,7 +361,7 @@ Result<LoadTestResult> LoadTestEngine::run()
 {
     if (auto valid = validate(m_config); !valid)
         return valid.error();
-    auto target = resolve(QUrl(m_config.url));
+    auto target = resolve(QUrl(m_config.url), m_config.keepAlive);
     if (!target)
         return target.error();
 

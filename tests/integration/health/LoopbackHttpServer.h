@@ -12,7 +12,7 @@
 //   /loop              302 to itself, forever
 //   answerGarbage  junk bytes then close, whatever was asked (a TLS handshake fails)
 //   /flaky             answers with the code the test set in `flakyStatus`
-// Counts requests per path.
+// Counts requests per path and connections accepted.
 
 #include <QHash>
 #include <QTcpServer>
@@ -28,6 +28,7 @@ public:
         m_server.listen(QHostAddress::LocalHost, 0);
         connect(&m_server, &QTcpServer::newConnection, this, [this] {
             while (QTcpSocket* socket = m_server.nextPendingConnection()) {
+                ++m_connections;
                 socket->setParent(this);
                 connect(socket, &QTcpSocket::readyRead, this, [this, socket] { onData(socket); });
                 connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
@@ -40,6 +41,7 @@ public:
         return QUrl(QStringLiteral("http://127.0.0.1:%1%2").arg(m_server.serverPort()).arg(pathAndQuery));
     }
     int requests(const QString& path) const { return m_requests.value(path); }
+    int connections() const { return m_connections; }
 
     QString platformStatus = QStringLiteral("healthy");
     QString circuitState = QStringLiteral("CLOSED");
@@ -106,4 +108,5 @@ private:
     QTcpServer m_server;
     QHash<QTcpSocket*, QByteArray> m_buffers;
     QHash<QString, int> m_requests;
+    int m_connections = 0;
 };
