@@ -35,6 +35,8 @@ struct LoadTestConfig {
     int concurrency = 50;        // C, at most N
     std::chrono::milliseconds timeout{10000};  // per request, from its start (connect included)
     int threads = 0;             // worker threads; 0: one per core, never more than C
+    bool keepAlive = true;       // false: every request says `Connection: close` (a new connection
+                                 // per request, what `ab` does without -k)
 };
 
 // Why a request did not succeed. Names are stable: they are stored and printed.

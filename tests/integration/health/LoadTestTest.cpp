@@ -85,6 +85,19 @@ TEST(LoadTestEngine, SendsExactlyNRequestsOverKeptAliveConnections)
     ASSERT_TRUE(result.ok());
     EXPECT_EQ(result->succeeded, 300);
     EXPECT_EQ(server.requests(QStringLiteral("/health")), 300);
+    EXPECT_LE(server.connections(), 7);
+}
+
+TEST(LoadTestEngine, WithoutKeepAliveOpensAConnectionPerRequest)
+{
+    LoopbackHttpServer server;  // never closes by itself: the engine has to, after `Connection: close`
+    LoadTestConfig closing = config(server.url(QStringLiteral("/health")), 60, 4);
+    closing.keepAlive = false;
+    auto result = runLoadTest(closing);
+    ASSERT_TRUE(result.ok());
+    EXPECT_EQ(result->succeeded, 60);
+    EXPECT_EQ(server.requests(QStringLiteral("/health")), 60);
+    EXPECT_EQ(server.connections(), 60);
 }
 
 TEST(LoadTestEngine, CountsErrorsByKind)

@@ -13,7 +13,7 @@
 //   answerGarbage  junk bytes then close, whatever was asked (a TLS handshake fails)
 //   /flaky             answers with the code the test set in `flakyStatus`
 //   /metrics           Prometheus text; 401 unless the Authorization header is `metricsAuthorization`
-// Counts requests per path.
+// Counts requests per path and connections accepted.
 
 #include <QHash>
 #include <QTcpServer>
@@ -29,6 +29,7 @@ public:
         m_server.listen(QHostAddress::LocalHost, 0);
         connect(&m_server, &QTcpServer::newConnection, this, [this] {
             while (QTcpSocket* socket = m_server.nextPendingConnection()) {
+                ++m_connections;
                 socket->setParent(this);
                 connect(socket, &QTcpSocket::readyRead, this, [this, socket] { onData(socket); });
                 connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
@@ -41,6 +42,7 @@ public:
         return QUrl(QStringLiteral("http://127.0.0.1:%1%2").arg(m_server.serverPort()).arg(pathAndQuery));
     }
     int requests(const QString& path) const { return m_requests.value(path); }
+    int connections() const { return m_connections; }
 
     QString platformStatus = QStringLiteral("healthy");
     QString circuitState = QStringLiteral("CLOSED");
@@ -119,4 +121,5 @@ private:
     QTcpServer m_server;
     QHash<QTcpSocket*, QByteArray> m_buffers;
     QHash<QString, int> m_requests;
+    int m_connections = 0;
 };
