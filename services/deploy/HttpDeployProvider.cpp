@@ -8,6 +8,12 @@
 
 namespace ops::services {
 
+namespace {
+// A provider's error message is shown in the status line and stored with the operation: one line,
+// however long the body's "message" was.
+constexpr int kMaxProviderMessage = 300;
+} // namespace
+
 Result<QJsonDocument> jsonOrError(const QString& what, const HttpResponse& response)
 {
     QJsonParseError parseError{};
@@ -36,7 +42,7 @@ Result<QJsonDocument> jsonOrError(const QString& what, const HttpResponse& respo
                               : response.status == 404                       ? ErrorKind::NotFound
                               : response.status >= 500                       ? ErrorKind::Transient
                                                                              : ErrorKind::InvalidInput,
-                              QStringLiteral("%1: HTTP %2: %3").arg(what).arg(response.status).arg(message.trimmed()));
+                              QStringLiteral("%1: HTTP %2: %3").arg(what).arg(response.status).arg(message.simplified().left(kMaxProviderMessage)));
     error.retryable = response.status >= 500;
     return error;
 }
