@@ -4,7 +4,8 @@
 // Qt shows a tooltip as rich text whenever it looks like markup (Qt::mightBeRichText), so a
 // tooltip holding outside text (a provider's error, a version name, a lock reason, a server's
 // error detail) would render its <b>, <a href> and <img src>. plainToolTip() escapes it: the text
-// shows literally. Empty stays empty (no tooltip at all).
+// shows literally. Text that does not look like markup is returned as it is (shown as plain text
+// anyway).
 
 #include <QString>
 #include <QTextDocument>
@@ -13,7 +14,7 @@ namespace ops::widgets {
 
 inline QString plainToolTip(const QString& text)
 {
-    return text.isEmpty() ? text : Qt::convertFromPlainText(text, Qt::WhiteSpaceNormal);
+    return Qt::mightBeRichText(text) ? Qt::convertFromPlainText(text, Qt::WhiteSpaceNormal) : text;
 }
 
 } // namespace ops::widgets
