@@ -12,7 +12,7 @@ shift || true
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 build="$root/build-fuzz"
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(plan_importer sandbox_lines health_json connection_string deploy_json)
+[ ${#targets[@]} -gt 0 ] || targets=(plan_importer sandbox_lines health_json connection_string deploy_json http_response)
 
 export QT_QPA_PLATFORM=offscreen
 launcher=()
