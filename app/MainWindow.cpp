@@ -2,6 +2,7 @@
 #include "MainWindow.h"
 
 #include "common/PlaceholderPanel.h"
+#include "common/PlainToolTip.h"
 
 #include <QApplication>
 #include <QCloseEvent>
@@ -128,7 +129,7 @@ void MainWindow::showDatabaseFailed(const ops::services::Error& error)
 {
     m_databaseLabel->setStyleSheet(QStringLiteral("color: #b00020;"));
     m_databaseLabel->setText(tr("Database unavailable: %1").arg(error.message));
-    m_databaseLabel->setToolTip(error.detail);
+    m_databaseLabel->setToolTip(ops::widgets::plainToolTip(error.detail));  // the server's words
 }
 
 ops::services::Result<QStringList> MainWindow::saveScreenshots(const QString& directory)

@@ -11,6 +11,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   libmd4c-dev libmd4c-html0-dev
   xvfb xauth fonts-dejavu-core libxkbcommon-dev apache2-utils
+  clang libclang-rt-14-dev
 )
 
 missing=()

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "db/ConnectionOptions.h"
 
+#include <QRegularExpression>
 #include <QStringList>
 
 #include <libpq-fe.h>
@@ -15,6 +16,27 @@ struct ConninfoDeleter {
 };
 using ConninfoPtr = std::unique_ptr<PQconninfoOption, ConninfoDeleter>;
 
+// libpq's URI errors end by quoting the URI or one of its tokens (`...in URI: "postgresql://u:pw@[::1"`,
+// `invalid percent-encoded token: "pw%zz"`), which may be or hold the password (also one typed after
+// the URI by mistake). The quote is left out; the message before it says what is wrong and where.
+QString withoutQuotedUri(const QString& message, const QString& connectionString)
+{
+    static const QRegularExpression uri(QStringLiteral("^postgres(?:ql)?://"));
+    const qsizetype quote = message.indexOf(QLatin1String(": \""));
+    if (!uri.match(connectionString).hasMatch() || quote < 0)
+        return message;
+    return message.left(quote) + QStringLiteral(" (the URI is not repeated: it may hold a password)");
+}
+
+// A host, port or database name as the status bar shows it: cut at the first '='. A mistyped
+// string ("postgresql://db:5432 password=s") makes libpq read the rest of it, the password's
+// "key=value" included, as part of the port (or host, or database): no value after a '=' is shown.
+QString displayValue(const QString& value)
+{
+    const qsizetype at = value.indexOf(QLatin1Char('='));
+    return at < 0 ? value : value.left(at) + QStringLiteral("…");
+}
+
 QString quoteConninfoValue(const QString& value)
 {
     QString escaped = value;
@@ -28,9 +50,11 @@ Result<ConnectionOptions> ConnectionOptions::fromConnectionString(const QString&
     char* errorMessage = nullptr;
     ConninfoPtr parsed(PQconninfoParse(connectionString.toUtf8().constData(), &errorMessage));
     if (!parsed) {
-        QString reason = errorMessage ? QString::fromUtf8(errorMessage).trimmed() : QStringLiteral("unreadable");
+        QString reason = errorMessage ? withoutQuotedUri(QString::fromUtf8(errorMessage).trimmed(), connectionString)
+                                      : QStringLiteral("unreadable");
         PQfreemem(errorMessage);
-        // libpq's message names the offending keyword, not its value, so the password cannot leak here.
+        // libpq's key=value messages name the offending keyword, not its value; its URI messages
+        // quote the URI, which withoutQuotedUri() leaves out.
         return Error::make(ErrorKind::InvalidInput, QStringLiteral("invalid connection string: %1").arg(reason));
     }
     ConnectionOptions options;
@@ -155,14 +179,14 @@ bool ConnectionOptions::isLocal() const
 
 QString ConnectionOptions::displayLocation() const
 {
-    const QString hosts = host();
-    const QString port = parsedValue("port");
+    const QString hosts = displayValue(host());
+    const QString port = displayValue(parsedValue("port"));
     QString where;
     if (hosts.isEmpty() || hosts.startsWith(QLatin1Char('/')))
         where = QStringLiteral("socket %1").arg(hosts.isEmpty() ? QStringLiteral("(default)") : hosts);
     else
         where = port.isEmpty() ? hosts : QStringLiteral("%1:%2").arg(hosts, port);
-    return QStringLiteral("%1 (db %2)").arg(where, database());
+    return QStringLiteral("%1 (db %2)").arg(where, displayValue(database()));
 }
 
 } // namespace ops::services

@@ -8,6 +8,12 @@
 
 namespace ops::services {
 
+namespace {
+// A provider's error message is shown in the status line and stored with the operation: one line,
+// however long the body's "message" was.
+constexpr int kMaxProviderMessage = 300;
+} // namespace
+
 Result<QJsonDocument> jsonOrError(const QString& what, const HttpResponse& response)
 {
     QJsonParseError parseError{};
@@ -36,9 +42,53 @@ Result<QJsonDocument> jsonOrError(const QString& what, const HttpResponse& respo
                               : response.status == 404                       ? ErrorKind::NotFound
                               : response.status >= 500                       ? ErrorKind::Transient
                                                                              : ErrorKind::InvalidInput,
-                              QStringLiteral("%1: HTTP %2: %3").arg(what).arg(response.status).arg(message.trimmed()));
+                              QStringLiteral("%1: HTTP %2: %3").arg(what).arg(response.status).arg(message.simplified().left(kMaxProviderMessage)));
     error.retryable = response.status >= 500;
     return error;
+}
+
+Result<QList<ProviderDeployment>> parseDeploymentList(const QJsonDocument& document, const QString& what)
+{
+    const QJsonValue list = document.object().value(QStringLiteral("deployments"));
+    if (!list.isArray())
+        return Error::make(ErrorKind::Io, QStringLiteral("%1: the answer has no \"deployments\" array")
+                                              .arg(what));
+    QList<ProviderDeployment> deployments;
+    for (const QJsonValue& value : list.toArray()) {
+        const QJsonObject o = value.toObject();
+        const QJsonObject meta = o.value(QStringLiteral("meta")).toObject();
+        ProviderDeployment d;
+        d.id = o.value(QStringLiteral("uid")).toString();
+        if (d.id.isEmpty())
+            continue;
+        d.version = meta.value(QStringLiteral("version")).toString(d.id);
+        d.commit = meta.value(QStringLiteral("githubCommitSha")).toString();
+        d.url = o.value(QStringLiteral("url")).toString();
+        d.creator = o.value(QStringLiteral("creator")).toObject().value(QStringLiteral("username")).toString();
+        d.state = o.value(QStringLiteral("readyState")).toString(o.value(QStringLiteral("state")).toString());
+        const QString checks = o.value(QStringLiteral("checksConclusion")).toString();
+        d.checks = checks == QLatin1String("succeeded") ? QStringLiteral("passed")
+                   : checks == QLatin1String("failed")  ? QStringLiteral("failed")
+                                                        : QStringLiteral("unknown");
+        d.created = QDateTime::fromMSecsSinceEpoch(qint64(o.value(QStringLiteral("created")).toDouble()), Qt::UTC);
+        deployments.append(d);
+    }
+    std::sort(deployments.begin(), deployments.end(),
+              [](const ProviderDeployment& a, const ProviderDeployment& b) { return a.created > b.created; });
+    return deployments;
+}
+
+ProviderStatus parseProjectStatus(const QJsonDocument& document)
+{
+    const QJsonObject project = document.object();
+    ProviderStatus status;
+    status.liveDeploymentId = project.value(QStringLiteral("targets")).toObject().value(QStringLiteral("production"))
+                                  .toObject().value(QStringLiteral("id")).toString();
+    if (status.liveDeploymentId.isEmpty())
+        status.liveDeploymentId = project.value(QStringLiteral("targets")).toObject().value(QStringLiteral("production"))
+                                      .toObject().value(QStringLiteral("uid")).toString();
+    status.pinned = project.value(QStringLiteral("rollbackPinned")).toBool();
+    return status;
 }
 
 Result<QJsonDocument> HttpDeployProvider::call(const QString& what, const QByteArray& method, const QString& path,
@@ -90,33 +140,7 @@ Result<QList<ProviderDeployment>> HttpDeployProvider::listDeployments()
                          {{QStringLiteral("projectId"), m_config.projectId}, {QStringLiteral("target"), m_config.target}}, true);
     if (!document)
         return document.error();
-    const QJsonValue list = document->object().value(QStringLiteral("deployments"));
-    if (!list.isArray())
-        return Error::make(ErrorKind::Io, QStringLiteral("list deployments of %1: the answer has no \"deployments\" array")
-                                              .arg(m_config.projectId));
-    QList<ProviderDeployment> deployments;
-    for (const QJsonValue& value : list.toArray()) {
-        const QJsonObject o = value.toObject();
-        const QJsonObject meta = o.value(QStringLiteral("meta")).toObject();
-        ProviderDeployment d;
-        d.id = o.value(QStringLiteral("uid")).toString();
-        if (d.id.isEmpty())
-            continue;
-        d.version = meta.value(QStringLiteral("version")).toString(d.id);
-        d.commit = meta.value(QStringLiteral("githubCommitSha")).toString();
-        d.url = o.value(QStringLiteral("url")).toString();
-        d.creator = o.value(QStringLiteral("creator")).toObject().value(QStringLiteral("username")).toString();
-        d.state = o.value(QStringLiteral("readyState")).toString(o.value(QStringLiteral("state")).toString());
-        const QString checks = o.value(QStringLiteral("checksConclusion")).toString();
-        d.checks = checks == QLatin1String("succeeded") ? QStringLiteral("passed")
-                   : checks == QLatin1String("failed")  ? QStringLiteral("failed")
-                                                        : QStringLiteral("unknown");
-        d.created = QDateTime::fromMSecsSinceEpoch(qint64(o.value(QStringLiteral("created")).toDouble()), Qt::UTC);
-        deployments.append(d);
-    }
-    std::sort(deployments.begin(), deployments.end(),
-              [](const ProviderDeployment& a, const ProviderDeployment& b) { return a.created > b.created; });
-    return deployments;
+    return parseDeploymentList(document.value(), QStringLiteral("list deployments of %1").arg(m_config.projectId));
 }
 
 Result<ProviderStatus> HttpDeployProvider::status()
@@ -135,15 +159,7 @@ Result<ProviderStatus> HttpDeployProvider::status()
                          QStringLiteral("/v9/projects/%1").arg(m_config.projectId), {}, true);
     if (!document)
         return document.error();
-    const QJsonObject project = document->object();
-    ProviderStatus status;
-    status.liveDeploymentId = project.value(QStringLiteral("targets")).toObject().value(QStringLiteral("production"))
-                                  .toObject().value(QStringLiteral("id")).toString();
-    if (status.liveDeploymentId.isEmpty())
-        status.liveDeploymentId = project.value(QStringLiteral("targets")).toObject().value(QStringLiteral("production"))
-                                      .toObject().value(QStringLiteral("uid")).toString();
-    status.pinned = project.value(QStringLiteral("rollbackPinned")).toBool();
-    return status;
+    return parseProjectStatus(document.value());
 }
 
 Result<void> HttpDeployProvider::rollback(const QString& deploymentId, const QString& reason)

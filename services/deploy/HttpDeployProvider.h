@@ -56,4 +56,10 @@ private:
 // Turns an HTTP response into JSON or a clear error (shared with the health probe).
 Result<QJsonDocument> jsonOrError(const QString& what, const HttpResponse& response);
 
+// The pure halves of listDeployments() and status(): what an answer's JSON says. Separate from the
+// HTTP exchange so the fuzz targets (tests/fuzz) can feed them hostile answers directly.
+// `what` names the request in errors ("list deployments of P").
+Result<QList<ProviderDeployment>> parseDeploymentList(const QJsonDocument& document, const QString& what);
+ProviderStatus parseProjectStatus(const QJsonDocument& document);
+
 } // namespace ops::services

@@ -19,8 +19,12 @@ void flatten(const QJsonValue& value, const QString& prefix, QMap<QString, doubl
 {
     if (depth > 8)  // a hostile body must not recurse without bound
         return;
+    if (metrics.size() >= HttpProbe::kMaxMetrics)  // every check stores its metrics: bound what one body adds
+        return;
     if (value.isDouble()) {
-        metrics.insert(prefix, value.toDouble());
+        // A nameless or novel-length name is no metric anyone charts (and {"": 1} would store one).
+        if (!prefix.isEmpty() && prefix.size() <= HttpProbe::kMaxMetricName)
+            metrics.insert(prefix, value.toDouble());
     } else if (value.isObject()) {
         const QJsonObject object = value.toObject();
         for (auto it = object.begin(); it != object.end(); ++it)

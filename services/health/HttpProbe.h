@@ -67,6 +67,10 @@ public:
     // Aborts a check in flight without emitting finished().
     void cancel();
 
+    // Limits of what one body gives: at most kMaxMetrics metrics, named by at most kMaxMetricName
+    // characters (longer or empty names are left out).
+    static constexpr int kMaxMetrics = 256;
+    static constexpr int kMaxMetricName = 128;
     // Parses a health JSON body into `result` (json, platformStatus, circuitState, metrics).
     static void parseHealthJson(const QByteArray& body, ProbeResult& result);
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "deployments/DeploymentsPanel.h"
 
+#include "common/PlainToolTip.h"
 #include "demo/DemoPlatform.h"
 #include "deploy/AuditVerifier.h"
 #include "deploy/CommandDeployProvider.h"
@@ -306,7 +307,7 @@ void DeploymentsPanel::showSnapshots(const QList<Result<EnvironmentSnapshot>>& s
         const EnvironmentSnapshot& s = snapshots[i].value();
         m_cards[i]->showSnapshot(s);
         if (!syncProblems.value(i).isEmpty())
-            m_cards[i]->setToolTip(syncProblems[i]);
+            m_cards[i]->setToolTip(plainToolTip(syncProblems[i]));  // the provider's own words
         for (const DeploymentRow& d : s.deployments) {
             deployments.append(d);
             deploymentEnvironments.append(s.environment);

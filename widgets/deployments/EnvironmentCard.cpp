@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "deployments/EnvironmentCard.h"
 
+#include "common/PlainToolTip.h"
+
 #include <QGridLayout>
 #include <QLabel>
 #include <QPushButton>
@@ -25,7 +27,7 @@ QLabel* plainLabel(const QString& objectName, QWidget* parent)
 void allowOrExplain(QPushButton* button, const QString& why, const QString& whatItDoes)
 {
     button->setEnabled(why.isEmpty());
-    button->setToolTip(why.isEmpty() ? whatItDoes : why);
+    button->setToolTip(plainToolTip(why.isEmpty() ? whatItDoes : why));  // may hold versions and lock reasons
 }
 
 } // namespace
