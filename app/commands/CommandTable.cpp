@@ -6,6 +6,7 @@
 
 #include "commands/DeployCommands.h"
 #include "commands/LoadTestCommands.h"
+#include "commands/MemberCommands.h"
 
 namespace ops::app {
 
@@ -27,6 +28,9 @@ const std::vector<CommandSpec>& commandTable()
         {QStringLiteral("lock"), QStringLiteral("Lock an environment against deploys and promotions (--env E --reason R [--until T])"), runLockCommand},
         {QStringLiteral("unlock"), QStringLiteral("Lift an environment's lock (--env E)"), runUnlockCommand},
         {QStringLiteral("loadtest"), QStringLiteral("Load test a URL like ab: loadtest URL -n N -c C [--json]; exit 0 all succeeded, 1 not, 2 usage"), runLoadTestCommand},
+        {QStringLiteral("members list"), QStringLiteral("A project's members and levels (--project P [--json]); exit 1 refused, 3 not found"), runMembersListCommand},
+        {QStringLiteral("members add"), QStringLiteral("Add a login role to a project, ops_admin only (--project P ROLE); exit 1 refused, 3 not found"), runMembersAddCommand},
+        {QStringLiteral("members remove"), QStringLiteral("Remove a login role from a project, ops_admin only (--project P ROLE); exit 1 refused, 3 not found"), runMembersRemoveCommand},
     };
     return table;
 }
