@@ -22,7 +22,7 @@ void installHealthTab(MainWindow& window, ConsoleController& controller, const Q
     const ConnectionOptions direct = controller.directOptions();
     // On the embedded default the demo platform is this project's monitor (its port is new on
     // every start, so the monitor's URL is updated each time).
-    const QString demoHealthUrl = controller.demoPlatform()
+    const QString demoHealthUrl = controller.demoPlatform() && projectSlug == QLatin1String("demo")
                                       ? controller.demoPlatform()->baseUrl() + QStringLiteral("/api/health")
                                       : QString();
     pool->withClientAsync(QStringLiteral("health.project"), [projectSlug, demoHealthUrl](Connection& c) -> Result<qint64> {
@@ -44,7 +44,9 @@ void installHealthTab(MainWindow& window, ConsoleController& controller, const Q
         QObject::connect(qApp, &QCoreApplication::aboutToQuit, panel, &ops::widgets::HealthPanel::stopLiveUpdates);
         CollectorConfig config;
         config.projectId = project.value();
-        auto* collector = new HealthCollector(*pool, config, &window);
+        // The panel owns its collector: switching projects deletes both, and the collector's
+        // destructor releases the lease.
+        auto* collector = new HealthCollector(*pool, config, panel);
         // Release the lease before the pool shuts down, so another console takes over at once.
         QObject::connect(qApp, &QCoreApplication::aboutToQuit, collector, &HealthCollector::stop);
         collector->start();

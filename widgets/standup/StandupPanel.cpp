@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: MIT
 #include "standup/StandupPanel.h"
 
+#include "common/RoleGate.h"
+#include "db/ProjectMembership.h"
+
 #include "db/Listener.h"
 #include "db/Pool.h"
 #include "db/Projects.h"
@@ -91,6 +94,7 @@ struct StandupPanel::Loaded {
     std::optional<CheckpointStatus> gateStatus;
     QList<StandupEntry> entries;
     QList<Blocker> blockers;
+    QString roleLevel;  // ops.current_role_level(): what the gates below allow
 };
 
 StandupPanel::StandupPanel(Pool& pool, const ConnectionOptions& direct, QString projectSlug, QWidget* parent)
@@ -129,7 +133,8 @@ StandupPanel::StandupPanel(Pool& pool, const ConnectionOptions& direct, QString 
     auto* addRow = new QHBoxLayout;
     m_newPerson = new QLineEdit(peopleBox);
     m_newPerson->setPlaceholderText(tr("Add a person"));
-    auto* add = new QPushButton(tr("Add"), peopleBox);
+    m_addPerson = new QPushButton(tr("Add"), peopleBox);
+    auto* add = m_addPerson;
     addRow->addWidget(m_newPerson, 1);
     addRow->addWidget(add);
     peopleLayout->addLayout(addRow);
@@ -171,7 +176,8 @@ StandupPanel::StandupPanel(Pool& pool, const ConnectionOptions& direct, QString 
     m_blockerPriority->setCurrentIndex(2);
     m_blockerTitle = new QLineEdit(blockersBox);
     m_blockerTitle->setPlaceholderText(tr("What blocks you?"));
-    auto* raise = new QPushButton(tr("Raise"), blockersBox);
+    m_raise = new QPushButton(tr("Raise"), blockersBox);
+    auto* raise = m_raise;
     raiseRow->addWidget(m_blockerPriority);
     raiseRow->addWidget(m_blockerTitle, 1);
     raiseRow->addWidget(raise);
@@ -264,6 +270,10 @@ void StandupPanel::reload()
         if (!blockers)
             return blockers.error();
         loaded.blockers = *blockers;
+        auto identity = loginIdentity(connection);
+        if (!identity)
+            return identity.error();
+        loaded.roleLevel = identity->level;
         return loaded;
     }, CallOptions::idempotentUnit()).then(this, [this, generation](Result<Loaded> result) {
         if (generation != m_reloadGeneration)
@@ -283,6 +293,9 @@ void StandupPanel::show(const Loaded& loaded)
     m_project = loaded.project;
     m_day = loaded.day;
     m_gateStatus = loaded.gateStatus;
+    m_roleLevel = loaded.roleLevel;
+    for (QWidget* control : std::initializer_list<QWidget*>{m_newPerson, m_addPerson, m_blockerTitle, m_raise})
+        RoleGate::apply(control, m_roleLevel, RoleLevel::Operator);
     m_blockerList = loaded.blockers;
     const StandupDay& day = m_day;
     m_populating = true;
@@ -348,8 +361,8 @@ void StandupPanel::showCriteria()
     } else {
         m_checkpointTitle->setText(m_day.hasPlan ? tr("Every checkpoint is signed Go.") : QString());
     }
-    m_go->setEnabled(m_gateStatus.has_value());
-    m_noGo->setEnabled(m_gateStatus.has_value());
+    RoleGate::apply(m_go, m_roleLevel, RoleLevel::Approver, m_gateStatus.has_value());
+    RoleGate::apply(m_noGo, m_roleLevel, RoleLevel::Approver, m_gateStatus.has_value());
 }
 
 void StandupPanel::showPeople(const QList<StandupEntry>& entries, const QStringList& team)
