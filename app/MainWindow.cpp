@@ -75,7 +75,9 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
     QToolBar* projectBar = addToolBar(tr("Project"));
     projectBar->setObjectName(QStringLiteral("projectBar"));
     projectBar->setMovable(false);
-    projectBar->addWidget(new QLabel(tr("Project: "), projectBar));
+    auto* projectLabel = new QLabel(tr("Project: "), projectBar);
+    projectLabel->setTextFormat(Qt::PlainText);
+    projectBar->addWidget(projectLabel);
     m_projectSwitcher = new QComboBox(projectBar);
     m_projectSwitcher->setObjectName(QStringLiteral("projectSwitcher"));
     m_projectSwitcher->setMinimumContentsLength(16);
