@@ -296,6 +296,9 @@ void StandupPanel::show(const Loaded& loaded)
     m_roleLevel = loaded.roleLevel;
     for (QWidget* control : std::initializer_list<QWidget*>{m_newPerson, m_addPerson, m_blockerTitle, m_raise})
         RoleGate::apply(control, m_roleLevel, RoleLevel::Operator);
+    // The task and criterion lists stay readable; their ticks and bindings say why they are locked.
+    for (QTreeWidget* tree : {m_tasks, m_criteria, m_people})
+        tree->setToolTip(RoleGate::refusal(m_roleLevel, RoleLevel::Operator));
     m_blockerList = loaded.blockers;
     const StandupDay& day = m_day;
     m_populating = true;
@@ -324,7 +327,8 @@ void StandupPanel::show(const Loaded& loaded)
     for (const StandupTask& task : day.tasks) {
         auto* item = new QTreeWidgetItem(m_tasks, {task.number >= 0 ? QStringLiteral("Task %1: %2").arg(task.number).arg(task.title) : task.title,
                                                    task.assignee, task.estimate, task.doneBy});
-        item->setFlags(item->flags() | Qt::ItemIsUserCheckable);
+        if (RoleGate::allows(m_roleLevel, RoleLevel::Operator))  // a viewer sees the box but cannot tick it
+            item->setFlags(item->flags() | Qt::ItemIsUserCheckable);
         item->setCheckState(0, task.done ? Qt::Checked : Qt::Unchecked);
         item->setData(0, Qt::UserRole, task.id);
     }
@@ -352,9 +356,12 @@ void StandupPanel::showCriteria()
             item->setData(0, Qt::UserRole, entry.criterion.id);
             item->setToolTip(CriterionBinding, tr("A metric expression such as success_rate(1h) > 95%, p95_latency(15m) < 200ms, "
                                                   "circuit_state == CLOSED, health_status == healthy, uptime(24h) >= 99.9% — or \"manual\"."));
-            item->setFlags(item->flags() | Qt::ItemIsEditable);
+            const bool mayChange = RoleGate::allows(m_roleLevel, RoleLevel::Operator);
+            if (mayChange)
+                item->setFlags(item->flags() | Qt::ItemIsEditable);
             if (entry.manual) {
-                item->setFlags(item->flags() | Qt::ItemIsUserCheckable);
+                if (mayChange)
+                    item->setFlags(item->flags() | Qt::ItemIsUserCheckable);
                 item->setCheckState(0, entry.criterion.checked ? Qt::Checked : Qt::Unchecked);
             }
         }
@@ -380,7 +387,8 @@ void StandupPanel::showPeople(const QList<StandupEntry>& entries, const QStringL
     m_people->clear();
     for (const QString& name : names) {
         auto* item = new QTreeWidgetItem(m_people, {name, QString(), QString(), QString()});
-        item->setFlags(item->flags() | Qt::ItemIsEditable);
+        if (RoleGate::allows(m_roleLevel, RoleLevel::Operator))  // entries are saved as the operator's change
+            item->setFlags(item->flags() | Qt::ItemIsEditable);
         for (const StandupEntry& entry : entries) {
             if (entry.person != name)
                 continue;
