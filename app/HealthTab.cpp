@@ -14,7 +14,7 @@ using namespace ops::services;
 
 namespace ops::app {
 
-void installHealthTab(MainWindow& window, ConsoleController& controller, const QString& projectSlug)
+void installHealthTab(MainWindow& window, ConsoleController& controller, const QString& projectSlug, QObject* selection)
 {
     Pool* pool = controller.pool();
     if (!pool)
@@ -34,7 +34,7 @@ void installHealthTab(MainWindow& window, ConsoleController& controller, const Q
         if (!monitor)
             return monitor.error();
         return project;
-    }, CallOptions::idempotentUnit()).then(&window, [&window, pool, direct, demoHealthUrl](Result<qint64> project) {
+    }, CallOptions::idempotentUnit()).then(selection ? selection : &window, [&window, pool, direct, demoHealthUrl](Result<qint64> project) {
         if (!project)
             return;  // the tab keeps its placeholder; the status bar already reports database problems
         auto* panel = new ops::widgets::HealthPanel(*pool, project.value(), direct);

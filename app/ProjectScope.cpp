@@ -85,6 +85,8 @@ void ProjectScope::selectProject(const QString& slug)
         return;
     m_current = slug;
     QSettings().setValue(kSettingsKey, slug);
+    delete m_selection;
+    m_selection = new QObject(this);
     // setPanel deletes the panel it replaces: each new panel reads only `slug`.
     m_window.setPanel(MainWindow::Tab::Standup, new ops::widgets::StandupPanel(*pool, m_controller.directOptions(), slug));
     auto* sandbox = new ops::widgets::SandboxPanel(pool, m_controller.directOptions(), slug);
@@ -93,7 +95,7 @@ void ProjectScope::selectProject(const QString& slug)
     QObject::connect(sandbox, &ops::widgets::SandboxPanel::newSinceViewedChanged, &m_window, [this](int count) {
         m_window.tabs()->setTabText(int(MainWindow::Tab::Sandbox), count ? tr("Sandbox (%1 new)").arg(count) : tr("Sandbox"));
     });
-    installHealthTab(m_window, m_controller, slug);  // the Health tab and this console's collector
+    installHealthTab(m_window, m_controller, slug, m_selection);  // the Health tab and this console's collector
     // The demo platform is the demo project's provider only.
     m_window.setPanel(MainWindow::Tab::Deployments,
                       ops::widgets::createDeploymentsTab(*pool, slug, nullptr,

@@ -40,6 +40,7 @@ private:
     ConsoleController& m_controller;
     QString m_current;
     QString m_roleLevel;
+    QObject* m_selection = nullptr;  // lives as long as the current choice: late answers for an old one are dropped
 };
 
 } // namespace ops::app

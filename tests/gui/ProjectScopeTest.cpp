@@ -154,10 +154,11 @@ TEST_F(ProjectScopeTest, TheAdminDialogIsRefusedToANonAdministratorAndWorksForAn
     ASSERT_FALSE(dialog.isRefused());
     QSignalSpy done(&dialog, &ops::widgets::ProjectAdminDialog::changed);
     QSignalSpy loaded(&dialog, &ops::widgets::ProjectAdminDialog::loaded);
+    ASSERT_TRUE(loaded.wait(10000));  // the first list of projects and the selected one's members
     dialog.createProject(QStringLiteral("gamma"), QStringLiteral("Gamma"));
     ASSERT_TRUE(done.wait(10000));
     EXPECT_TRUE(dialog.message().contains(QStringLiteral("gamma created"))) << dialog.message().toStdString();
-    ASSERT_TRUE(QTest::qWaitFor([&] { return loaded.count() >= 2; }, 10000));  // the first load, then the reload selecting gamma
+    ASSERT_TRUE(QTest::qWaitFor([&] { return loaded.count() >= 2; }, 10000));  // the reload that selects gamma
     dialog.addMember(login);
     ASSERT_TRUE(done.wait(10000));
     QStringList expected{admin, login};
