@@ -298,6 +298,7 @@ void HealthPanel::loadThresholds()
             RoleGate::apply(control, stored->second, RoleLevel::Operator);
         for (QDoubleSpinBox* box : std::as_const(m_thresholdEdits))
             RoleGate::apply(box, stored->second, RoleLevel::Operator);
+        m_loadTest->setRoleLevel(stored->second);
         emit thresholdsLoaded();
     });
 }
