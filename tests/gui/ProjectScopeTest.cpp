@@ -11,6 +11,7 @@
 #include "sandbox/ViolationTableModel.h"
 
 #include <QAction>
+#include <QPushButton>
 #include <QComboBox>
 #include <QSettings>
 #include <QSignalSpy>
@@ -98,7 +99,43 @@ protected:
     std::unique_ptr<MainWindow> m_window;
 };
 
+// The button labelled `text` on `tab`, once the tab's panel has one.
+QPushButton* button(MainWindow& window, MainWindow::Tab tab, const QString& text)
+{
+    QPushButton* found = nullptr;
+    (void)QTest::qWaitFor([&] {
+        for (QPushButton* b : window.tabs()->widget(int(tab))->findChildren<QPushButton*>())
+            if (b->text() == text)
+                found = b;
+        return found != nullptr;
+    }, 10000);
+    return found;
+}
+
+// Waits until the gate has run (the role is read asynchronously), then checks the control.
+void expectGated(QWidget* control, const QString& why)
+{
+    ASSERT_TRUE(control);
+    EXPECT_TRUE(QTest::qWaitFor([&] { return control->toolTip() == why; }, 10000)) << control->toolTip().toStdString();
+    EXPECT_FALSE(control->isEnabled());
+}
+
 } // namespace
+
+TEST_F(ProjectScopeTest, AViewersMutatingControlsAreDisabledAndSayWhyOnEveryPanel)
+{
+    const QString login = TestCluster::createMember(*m_owner, QStringLiteral("ops_viewer"), m_alpha, QStringLiteral("scopeviewer"));
+    startConsoleAs(login);
+    EXPECT_EQ(m_window->loginIdentityText(), QStringLiteral("Connected as %1 · viewer").arg(login));
+    const QString operatorNeeded = QStringLiteral("Needs the ops_operator role; you are connected as viewer.");
+    expectGated(button(*m_window, MainWindow::Tab::Sandbox, QStringLiteral("Acknowledge")), operatorNeeded);
+    expectGated(button(*m_window, MainWindow::Tab::Standup, QStringLiteral("Raise")), operatorNeeded);
+    expectGated(button(*m_window, MainWindow::Tab::Standup, QStringLiteral("Sign Go")),
+                QStringLiteral("Needs the ops_approver role; you are connected as viewer."));
+    expectGated(m_window->tabs()->widget(int(MainWindow::Tab::Health))->findChild<QPushButton*>(QStringLiteral("saveThresholds")),
+                operatorNeeded);
+    expectGated(button(*m_window, MainWindow::Tab::Health, QStringLiteral("Start load test")), operatorNeeded);
+}
 
 TEST_F(ProjectScopeTest, TheWindowShowsWhoIsConnectedAndSwitchingProjectsChangesWhatThePanelsShow)
 {
