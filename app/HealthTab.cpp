@@ -23,23 +23,30 @@ namespace ops::app {
 namespace {
 
 // Health > Enter a monitor secret...: fills the in-memory secret store (besides OPS_SECRET_*).
+// One menu per window: a project switch replaces the panel and its collector, so the action is
+// rebuilt for the new collector and dies with the old one (the collector is its context object).
 void addSecretMenu(MainWindow& window, const std::shared_ptr<InMemorySecretStore>& secrets, HealthCollector* collector)
 {
-    auto* menu = new QMenu(QObject::tr("H&ealth"), &window);
-    menu->addAction(QObject::tr("Enter a monitor &secret..."), &window, [&window, secrets, collector] {
+    auto* menu = window.findChild<QMenu*>(QStringLiteral("healthMenu"));
+    if (!menu) {
+        menu = new QMenu(QObject::tr("H&ealth"), &window);
+        menu->setObjectName(QStringLiteral("healthMenu"));
+        const QList<QAction*> menus = window.menuBar()->actions();
+        window.menuBar()->insertMenu(menus.isEmpty() ? nullptr : menus.last(), menu);  // before Help
+    }
+    menu->clear();
+    menu->addAction(QObject::tr("Enter a monitor &secret..."), collector, [&window, secrets, collector] {
         ops::widgets::SecretPromptDialog dialog(&window);
         if (dialog.exec() != QDialog::Accepted)
             return;
         secrets->set(dialog.secretName(), dialog.takeValue());
         collector->reloadChecks();
     });
-    const QList<QAction*> menus = window.menuBar()->actions();
-    window.menuBar()->insertMenu(menus.isEmpty() ? nullptr : menus.last(), menu);  // before Help
 }
 
 } // namespace
 
-void installHealthTab(MainWindow& window, ConsoleController& controller, const QString& projectSlug)
+void installHealthTab(MainWindow& window, ConsoleController& controller, const QString& projectSlug, QObject* selection)
 {
     Pool* pool = controller.pool();
     if (!pool)
@@ -47,7 +54,7 @@ void installHealthTab(MainWindow& window, ConsoleController& controller, const Q
     const ConnectionOptions direct = controller.directOptions();
     // On the embedded default the demo platform is this project's monitor (its port is new on
     // every start, so the monitor's URL is updated each time).
-    const QString demoHealthUrl = controller.demoPlatform()
+    const QString demoHealthUrl = controller.demoPlatform() && projectSlug == QLatin1String("demo")
                                       ? controller.demoPlatform()->baseUrl() + QStringLiteral("/api/health")
                                       : QString();
     pool->withClientAsync(QStringLiteral("health.project"), [projectSlug, demoHealthUrl](Connection& c) -> Result<qint64> {
@@ -65,7 +72,7 @@ void installHealthTab(MainWindow& window, ConsoleController& controller, const Q
         if (!own)
             return own.error();
         return project;
-    }, CallOptions::idempotentUnit()).then(&window, [&window, pool, direct, demoHealthUrl](Result<qint64> project) {
+    }, CallOptions::idempotentUnit()).then(selection ? selection : &window, [&window, pool, direct, demoHealthUrl](Result<qint64> project) {
         if (!project)
             return;  // the tab keeps its placeholder; the status bar already reports database problems
         auto* panel = new ops::widgets::HealthPanel(*pool, project.value(), direct);
@@ -84,7 +91,9 @@ void installHealthTab(MainWindow& window, ConsoleController& controller, const Q
         auto secrets = std::make_shared<InMemorySecretStore>();
         secrets->fillFromEnvironment();
         config.secrets = secrets;
-        auto* collector = new HealthCollector(*pool, config, &window);
+        // The panel owns its collector: switching projects deletes both, and the collector's
+        // destructor releases the lease.
+        auto* collector = new HealthCollector(*pool, config, panel);
         // Release the lease before the pool shuts down, so another console takes over at once.
         QObject::connect(qApp, &QCoreApplication::aboutToQuit, collector, &HealthCollector::stop);
         collector->start();

@@ -7,12 +7,16 @@
 
 #include <QString>
 
+class QObject;
+
 namespace ops::app {
 
 class ConsoleController;
 class MainWindow;
 
+// `selection` (default: the window) bounds the asynchronous part: when it is deleted first (the
+// user switched projects meanwhile) this project's panel is never installed.
 void installHealthTab(MainWindow& window, ConsoleController& controller,
-                      const QString& projectSlug = QStringLiteral("demo"));
+                      const QString& projectSlug = QStringLiteral("demo"), QObject* selection = nullptr);
 
 } // namespace ops::app

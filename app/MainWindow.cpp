@@ -3,9 +3,12 @@
 
 #include "common/PlaceholderPanel.h"
 #include "common/PlainToolTip.h"
+#include "common/RoleGate.h"
 
 #include <QApplication>
 #include <QCloseEvent>
+#include <QComboBox>
+#include <QToolBar>
 #include <QDir>
 #include <QLabel>
 #include <QMenuBar>
@@ -65,6 +68,26 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
     m_poolLabel->setTextFormat(Qt::PlainText);
     m_poolLabel->setObjectName(QStringLiteral("poolStatus"));
     statusBar()->addPermanentWidget(m_poolLabel);
+    m_identityLabel = new QLabel(tr("Not connected"), this);
+    m_identityLabel->setTextFormat(Qt::PlainText);  // role names come from the server
+    m_identityLabel->setObjectName(QStringLiteral("loginIdentity"));
+    statusBar()->addPermanentWidget(m_identityLabel);
+
+    QToolBar* projectBar = addToolBar(tr("Project"));
+    projectBar->setObjectName(QStringLiteral("projectBar"));
+    projectBar->setMovable(false);
+    auto* projectLabel = new QLabel(tr("Project: "), projectBar);
+    projectLabel->setTextFormat(Qt::PlainText);
+    projectBar->addWidget(projectLabel);
+    m_projectSwitcher = new QComboBox(projectBar);
+    m_projectSwitcher->setObjectName(QStringLiteral("projectSwitcher"));
+    m_projectSwitcher->setMinimumContentsLength(16);
+    m_projectSwitcher->setEnabled(false);
+    m_projectSwitcher->setToolTip(tr("Every tab shows the selected project; the list holds the projects you are a member of."));
+    projectBar->addWidget(m_projectSwitcher);
+    connect(m_projectSwitcher, &QComboBox::activated, this, [this](int index) {
+        emit projectSelected(m_projectSwitcher->itemData(index).toString());
+    });
 
     createMenus();
 
@@ -79,6 +102,11 @@ void MainWindow::createMenus()
     QAction* quit = fileMenu->addAction(tr("&Quit"), this, &QWidget::close);
     quit->setShortcut(QKeySequence::Quit);
 
+    QMenu* projectsMenu = menuBar()->addMenu(tr("&Projects"));
+    m_manageProjects = projectsMenu->addAction(tr("&Manage projects and members…"), this, &MainWindow::manageProjectsRequested);
+    m_manageProjects->setObjectName(QStringLiteral("manageProjects"));
+    ops::widgets::RoleGate::apply(m_manageProjects, QString(), ops::widgets::RoleLevel::Admin);
+
     QMenu* helpMenu = menuBar()->addMenu(tr("&Help"));
     helpMenu->addAction(tr("&About Ops Console"), this, [this] {
         QMessageBox box(this);
@@ -89,6 +117,30 @@ void MainWindow::createMenus()
                         .arg(QApplication::applicationVersion(), QString::fromLatin1(qVersion())));
         box.exec();
     });
+}
+
+void MainWindow::showLoginIdentity(const QString& role, const QString& level)
+{
+    m_identityLabel->setText(tr("Connected as %1 · %2").arg(role, level));
+    m_identityLabel->setToolTip(level == QLatin1String("none")
+                                    ? tr("%1 holds no console role: an administrator can GRANT ops_viewer (or higher) to it.").arg(role)
+                                    : tr("PostgreSQL login role %1, console level %2 (ops.current_role_level()).").arg(role, level));
+    ops::widgets::RoleGate::apply(m_manageProjects, level, ops::widgets::RoleLevel::Admin);
+}
+
+QString MainWindow::loginIdentityText() const
+{
+    return m_identityLabel->text();
+}
+
+void MainWindow::setProjects(const QList<QPair<QString, QString>>& projects, const QString& current)
+{
+    const QSignalBlocker quiet(m_projectSwitcher);
+    m_projectSwitcher->clear();
+    for (const auto& [slug, name] : projects)
+        m_projectSwitcher->addItem(name == slug ? slug : QStringLiteral("%1 (%2)").arg(name, slug), slug);
+    m_projectSwitcher->setCurrentIndex(m_projectSwitcher->findData(current));
+    m_projectSwitcher->setEnabled(!projects.isEmpty());
 }
 
 QString MainWindow::databaseStatusText() const

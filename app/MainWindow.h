@@ -9,6 +9,8 @@
 
 #include <QMainWindow>
 
+class QAction;
+class QComboBox;
 class QLabel;
 class QTabWidget;
 
@@ -30,6 +32,20 @@ public:
     // Returns the files written, or an error naming the one that failed.
     ops::services::Result<QStringList> saveScreenshots(const QString& directory);
 
+    // Who is connected: "Connected as alice · operator" in the status bar; the admin-only menu
+    // entry is gated by the level.
+    void showLoginIdentity(const QString& role, const QString& level);
+    QString loginIdentityText() const;
+    // The project switcher: the login's projects (slug, display name), `current` selected.
+    // Choosing another emits projectSelected.
+    void setProjects(const QList<QPair<QString, QString>>& projects, const QString& current);
+    QComboBox* projectSwitcher() const { return m_projectSwitcher; }
+    QAction* manageProjectsAction() const { return m_manageProjects; }
+
+signals:
+    void projectSelected(const QString& slug);
+    void manageProjectsRequested();
+
 public slots:
     void showDatabaseReady(const ops::services::DatabaseStatus& status);
     void showDatabaseFailed(const ops::services::Error& error);
@@ -44,6 +60,9 @@ private:
     QTabWidget* m_tabs = nullptr;
     QLabel* m_databaseLabel = nullptr;
     QLabel* m_poolLabel = nullptr;
+    QLabel* m_identityLabel = nullptr;
+    QComboBox* m_projectSwitcher = nullptr;
+    QAction* m_manageProjects = nullptr;
 };
 
 } // namespace ops::app

@@ -5,11 +5,8 @@
 #include "AppOptions.h"
 #include "ConsoleController.h"
 #include "MainWindow.h"
-#include "standup/StandupPanel.h"
 #include "commands/HeadlessCommand.h"
-#include "sandbox/SandboxPanel.h"
-#include "HealthTab.h"
-#include "deployments/DeploymentsPanel.h"
+#include "ProjectScope.h"
 
 #include <QApplication>
 #include <QTextStream>
@@ -99,17 +96,9 @@ int main(int argc, char** argv)
         QObject::connect(controller.poolMonitor(), &ops::services::PoolMonitor::metricsUpdated, &window,
                          &MainWindow::showPoolMetrics);
         window.showPoolMetrics(controller.poolMonitor()->latest());
-        window.setPanel(MainWindow::Tab::Standup, new ops::widgets::StandupPanel(
-                                                      *controller.pool(), controller.directOptions(), QStringLiteral("demo")));
-        auto* sandbox = new ops::widgets::SandboxPanel(controller.pool(), controller.directOptions());
-        window.setPanel(MainWindow::Tab::Sandbox, sandbox);
-        QObject::connect(sandbox, &ops::widgets::SandboxPanel::newSinceViewedChanged, &window, [&window](int count) {
-            window.tabs()->setTabText(int(MainWindow::Tab::Sandbox),
-                                      count ? QObject::tr("Sandbox (%1 new)").arg(count) : QObject::tr("Sandbox"));
-        });
-        installHealthTab(window, controller);  // the Health tab and this console's collector
-        window.setPanel(MainWindow::Tab::Deployments, ops::widgets::createDeploymentsTab(
-                                                          *controller.pool(), QStringLiteral("demo"), nullptr, controller.demoPlatform()));
+        // Who is connected, the project switcher, and every tab's panel for the selected project.
+        auto* scope = new ProjectScope(window, controller, &window);
+        scope->start();
     });
 
     int exitCode = 0;

@@ -7,6 +7,7 @@
 
 #include "commands/DeployCommands.h"
 #include "commands/LoadTestCommands.h"
+#include "commands/MemberCommands.h"
 
 namespace ops::app {
 
@@ -31,6 +32,9 @@ const std::vector<CommandSpec>& commandTable()
         {QStringLiteral("health monitor add"), QStringLiteral("add or update a monitor (--kind http|prometheus|postgres|pool ...)"), runHealthMonitorAddCommand},
         {QStringLiteral("health maintenance"), QStringLiteral("maintenance windows: add (one-off or weekly), list, remove ID"), runHealthMaintenanceCommand},
         {QStringLiteral("health alerts"), QStringLiteral("the newest health alerts [--json], or --ack ID"), runHealthAlertsCommand},
+        {QStringLiteral("members list"), QStringLiteral("A project's members and levels (--project P [--json]); exit 1 refused, 3 not found"), runMembersListCommand},
+        {QStringLiteral("members add"), QStringLiteral("Add a login role to a project, ops_admin only (--project P ROLE); exit 1 refused, 3 not found"), runMembersAddCommand},
+        {QStringLiteral("members remove"), QStringLiteral("Remove a login role from a project, ops_admin only (--project P ROLE); exit 1 refused, 3 not found"), runMembersRemoveCommand},
     };
     return table;
 }

@@ -129,9 +129,32 @@ Result<bool> Migrator::applyOne(Connection& connection, const Migration& migrati
     return true;
 }
 
+Result<bool> Migrator::isUpToDate(Connection& connection) const
+{
+    auto exists = connection.exec(QStringLiteral("SELECT to_regclass('ops.schema_migrations') IS NOT NULL"));
+    if (!exists)
+        return exists.error();
+    if (!exists->toBool(0, 0))
+        return false;
+    if (auto verified = verifyApplied(connection); !verified)
+        return verified.error();
+    auto count = connection.exec(QStringLiteral("SELECT count(*) FROM ops.schema_migrations"));
+    if (!count)
+        return count.error();
+    // verifyApplied refused unknown versions, so equal counts mean every file is applied.
+    return count->toInt64(0, 0) == qint64(m_migrations.size());
+}
+
 Result<MigrationReport> Migrator::migrate(Connection& connection) const
 {
     MigrationReport report;
+    // An up-to-date database needs no DDL. Operators log in as their own roles, which may not
+    // create schemas (CREATE SCHEMA IF NOT EXISTS checks the privilege before it looks), so
+    // they must not reach the bootstrap below.
+    if (auto upToDate = isUpToDate(connection); upToDate && *upToDate) {
+        report.schemaVersion = latestVersion();
+        return report;
+    }
     for (const Migration& migration : m_migrations) {
         auto applied = applyOne(connection, migration);
         if (!applied)

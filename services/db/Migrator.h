@@ -48,6 +48,8 @@ public:
 private:
     Result<bool> applyOne(Connection& connection, const Migration& migration) const;
     Result<void> verifyApplied(Connection& connection) const;
+    // True when every known migration is applied (and nothing unknown or changed is).
+    Result<bool> isUpToDate(Connection& connection) const;
 
     std::vector<Migration> m_migrations;
 };

@@ -15,6 +15,7 @@
 #include "deploy/HttpDeployProvider.h"
 #include "deploy/RolloutService.h"
 #include "deployments/DeploymentsPanel.h"
+#include "health/AlertHistoryView.h"
 #include "health/HealthPanel.h"
 #include "plan/PlanImporter.h"
 #include "plan/PlanStore.h"
@@ -217,6 +218,10 @@ TEST_F(PlainTextTest, HealthPanelShowsMonitorNamesAndPlatformTextLiterally)
         "SELECT ops.record_health_sample($1, 't', now() - make_interval(secs => i), 'down', 100, 500, $2, $2, "
         "'{\"throughput\": 3}', $3) FROM generate_series(1, 5) i"), {monitor, kHostile.left(40), kHostile});
     ASSERT_TRUE(inserted.ok()) << inserted.error().toString().toStdString();
+    // An alert's message quotes what the endpoint said.
+    auto alert = m_admin->exec(QStringLiteral("SELECT ops.raise_health_alert($1, 't', 'monitor_down', '', $2)"),
+                               {monitor, kHostile});
+    ASSERT_TRUE(alert.ok()) << alert.error().toString().toStdString();
 
     ops::widgets::HealthPanel panel(*m_pool, m_project, m_options, false);
     QSignalSpy monitorsLoaded(&panel, &ops::widgets::HealthPanel::monitorsLoaded);
@@ -228,6 +233,16 @@ TEST_F(PlainTextTest, HealthPanelShowsMonitorNamesAndPlatformTextLiterally)
     audit.widgetTree(&panel);
     EXPECT_TRUE(audit.problems.isEmpty()) << report(audit);
     EXPECT_GE(audit.surfacesWithMarker, 2) << "the monitor list and the circuit tile show the hostile text" << report(audit);
+    auto* alerts = panel.findChild<ops::widgets::AlertHistoryView*>();
+    ASSERT_NE(alerts, nullptr);
+    ASSERT_TRUE(QTest::qWaitFor([&] {
+        Audit seen;
+        seen.widgetTree(alerts);
+        return seen.surfacesWithMarker > 0;
+    }, 10000)) << "the alert history shows the hostile alert";
+    Audit alertAudit;
+    alertAudit.widgetTree(alerts);
+    EXPECT_TRUE(alertAudit.problems.isEmpty()) << report(alertAudit);
 }
 
 TEST_F(PlainTextTest, DeploymentsShowProviderTextOutputAndAuditLiterally)

@@ -159,6 +159,17 @@ ConnectionOptions TestCluster::options(const QString& database) const
     return m_server->maintenanceOptions().withDatabase(database);
 }
 
+QString TestCluster::connectionString(const QString& database, const QString& user) const
+{
+    const auto quoted = [](QString value) {
+        return QLatin1Char('\'') + value.replace(QLatin1Char('\\'), QStringLiteral("\\\\")).replace(QLatin1Char('\''), QStringLiteral("\\'"))
+            + QLatin1Char('\'');
+    };
+    const ConnectionOptions target = options(database);
+    return QStringLiteral("host=%1 port=%2 dbname=%3 user=%4")
+        .arg(quoted(target.host())).arg(EmbeddedPostgres::port).arg(quoted(database), quoted(user.isEmpty() ? target.user() : user));
+}
+
 std::unique_ptr<Connection> TestCluster::connect(const QString& database, const QString& user) const
 {
     ConnectionOptions connectionOptions = options(database);

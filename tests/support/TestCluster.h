@@ -31,6 +31,9 @@ public:
     ops::services::ConnectionOptions options(const QString& database) const;
     // Opens a connection as the superuser (or as `user`) to `database`.
     std::unique_ptr<ops::services::Connection> connect(const QString& database, const QString& user = {}) const;
+    // A libpq key=value string for `database` (as `user`, or the superuser) that another process,
+    // such as ops-console --dsn, can use.
+    QString connectionString(const QString& database, const QString& user = {}) const;
     // Creates a login role in `group` (ops_viewer, ops_operator, ...) and makes it a member of
     // `project`, through `admin` (a superuser connection to the project's database). Roles are
     // cluster-wide, so the name is `prefix_<pid>_<n>`, unique per process. Fails the calling test

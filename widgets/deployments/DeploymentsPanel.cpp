@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "deployments/DeploymentsPanel.h"
+#include "common/RoleGate.h"
 
 #include "common/PlainToolTip.h"
 #include "demo/DemoPlatform.h"
@@ -319,11 +320,8 @@ void DeploymentsPanel::showSnapshots(const QList<Result<EnvironmentSnapshot>>& s
         if (i == 0) {  // the project's audit log, the same from every environment
             // The chain spans every project: only an admin (or the owner) sees all of its rows,
             // anyone else would see gaps and a "broken" chain that is not.
-            const bool seesEveryRow = s.roleLevel == QLatin1String("admin");
-            m_verifyAudit->setEnabled(seesEveryRow && !m_auditRunning.isRunning());
-            m_verifyAudit->setToolTip(seesEveryRow ? QStringLiteral("Recompute the audit log's hash chain and report the first broken link")
-                                                   : QStringLiteral("Verifying the chain needs every row: the ops_admin role (you are %1)")
-                                                         .arg(s.roleLevel));
+            m_verifyAudit->setToolTip(QStringLiteral("Recompute the audit log's hash chain and report the first broken link"));
+            RoleGate::apply(m_verifyAudit, s.roleLevel, RoleLevel::Admin, !m_auditRunning.isRunning());
             m_audit->setRowCount(int(s.audit.size()));
             for (int row = 0; row < s.audit.size(); ++row) {
                 const AuditRow& a = s.audit[row];

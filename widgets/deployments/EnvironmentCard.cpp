@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "deployments/EnvironmentCard.h"
+#include "common/RoleGate.h"
 
 #include "common/PlainToolTip.h"
 
@@ -107,8 +108,8 @@ void EnvironmentCard::updateButtons(const QString& busy, const QString& targetLo
     QString common;  // what forbids every change
     if (!m_loaded)
         common = QStringLiteral("Loading the environment");
-    else if (s.roleLevel == QLatin1String("viewer") || s.roleLevel == QLatin1String("none"))
-        common = QStringLiteral("Changing %1 needs the ops_operator role (you are %2)").arg(s.environment, s.roleLevel);
+    else
+        common = RoleGate::refusal(s.roleLevel, RoleLevel::Operator);
     const QString operation = !busy.isEmpty()          ? busy
                               : !s.unfinished.isEmpty() ? QStringLiteral("Another operation is in progress: %1").arg(s.unfinished)
                                                         : QString();

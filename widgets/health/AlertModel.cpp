@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "health/AlertModel.h"
 
+#include "common/PlainToolTip.h"
+
 #include <QBrush>
 #include <QColor>
 
@@ -26,7 +28,9 @@ QVariant AlertModel::data(const QModelIndex& index, int role) const
                              || a->kind.endsWith(QLatin1String("_breached"));
         return QBrush(opening ? QColor(0xb3, 0x26, 0x1e) : QColor(0x1b, 0x7f, 0x3a));
     }
-    if (role != Qt::DisplayRole && role != Qt::ToolTipRole)
+    if (role == Qt::ToolTipRole)  // the same text, shown literally (monitor names and messages come from outside)
+        return plainToolTip(data(index, Qt::DisplayRole).toString());
+    if (role != Qt::DisplayRole)
         return {};
     switch (index.column()) {
     case Raised: return a->raisedAt.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm:ss"));

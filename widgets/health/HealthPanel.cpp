@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "health/HealthPanel.h"
 
+#include "common/RoleGate.h"
+#include "db/ProjectMembership.h"
 #include "db/Listener.h"
 #include "health/LoadTestPanel.h"
 #include "health/MetricChart.h"
@@ -282,15 +284,27 @@ void HealthPanel::appendLatest()
 void HealthPanel::loadThresholds()
 {
     const qint64 project = m_project;
-    m_pool.withClientAsync(QStringLiteral("health.thresholds"), [project](Connection& c) {
-        return loadHealthThresholds(c, project);
-    }, CallOptions::idempotentUnit()).then(this, [this](Result<QMap<QString, double>> stored) {
+    using Stored = std::pair<QMap<QString, double>, QString>;  // the thresholds, and who may change them
+    m_pool.withClientAsync(QStringLiteral("health.thresholds"), [project](Connection& c) -> Result<Stored> {
+        auto thresholds = loadHealthThresholds(c, project);
+        if (!thresholds)
+            return thresholds.error();
+        auto identity = loginIdentity(c);
+        if (!identity)
+            return identity.error();
+        return Stored{thresholds.value(), identity->level};
+    }, CallOptions::idempotentUnit()).then(this, [this](Result<Stored> stored) {
         if (!stored) {
             m_message->setText(tr("Could not read thresholds: %1").arg(stored.error().toString()));
             return;
         }
-        m_thresholds = HealthThresholds::fromStored(stored.value());
+        m_thresholds = HealthThresholds::fromStored(stored->first);
         applyThresholds();
+        for (QWidget* control : findChildren<QWidget*>(QStringLiteral("saveThresholds")))
+            RoleGate::apply(control, stored->second, RoleLevel::Operator);
+        for (QDoubleSpinBox* box : std::as_const(m_thresholdEdits))
+            RoleGate::apply(box, stored->second, RoleLevel::Operator);
+        m_loadTest->setRoleLevel(stored->second);
         emit thresholdsLoaded();
     });
 }

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "health/LoadTestPanel.h"
 
+#include "common/RoleGate.h"
+
 #include "health/LoadTestRunner.h"
 
 #include <QAbstractTableModel>
@@ -188,9 +190,15 @@ const StoredLoadTest* LoadTestPanel::listedResult(int row) const
     return m_model->at(row);
 }
 
+void LoadTestPanel::setRoleLevel(const QString& level)
+{
+    m_roleLevel = level;
+    RoleGate::apply(m_start, m_roleLevel, RoleLevel::Operator, !isRunning());
+}
+
 void LoadTestPanel::onFinished(const Result<LoadTestResult>& result)
 {
-    m_start->setEnabled(true);
+    RoleGate::apply(m_start, m_roleLevel, RoleLevel::Operator);
     m_cancel->setEnabled(false);
     emit runFinished();
     if (!result) {

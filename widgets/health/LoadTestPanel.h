@@ -36,6 +36,9 @@ public:
     void setEndpoint(const QString& url, int requests, int concurrency, int timeoutMs = 10000);
     void start();
     void cancel();
+    // The connected role (ops.current_role_level()): results are stored as an operator's change,
+    // so Start needs ops_operator (RoleGate says why otherwise).
+    void setRoleLevel(const QString& level);
     bool isRunning() const;
     int progressValue() const;
     int listedResults() const;
@@ -59,6 +62,7 @@ private:
     QSpinBox* m_concurrency = nullptr;
     QSpinBox* m_timeout = nullptr;
     QPushButton* m_start = nullptr;
+    QString m_roleLevel = QStringLiteral("admin");  // until told: the database refuses what the role may not do
     QPushButton* m_cancel = nullptr;
     QProgressBar* m_progress = nullptr;
     QLabel* m_summary = nullptr;

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "health/MonitorListView.h"
 
+#include "common/PlainToolTip.h"
+
 #include <QBrush>
 #include <QColor>
 #include <QHeaderView>
@@ -33,7 +35,7 @@ QVariant MonitorListModel::data(const QModelIndex& index, int role) const
     if (role == Qt::ForegroundRole && index.column() == State)
         return QBrush(m.grade == 0 ? QColor(0x1b, 0x7f, 0x3a) : m.grade == 1 ? QColor(0xa8, 0x6b, 0x00) : QColor(0xb3, 0x26, 0x1e));
     if (role == Qt::ToolTipRole && index.column() == State)
-        return m.error;  // plain text from the endpoint
+        return plainToolTip(m.error);  // the endpoint's text, shown literally
     if (role != Qt::DisplayRole)
         return {};
     switch (index.column()) {

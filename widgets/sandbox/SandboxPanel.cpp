@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "sandbox/SandboxPanel.h"
 
+#include "common/RoleGate.h"
 #include "db/Listener.h"
 #include "db/Projects.h"
 #include "sandbox/IsolationCheckView.h"
@@ -43,8 +44,7 @@ struct Session {
 
 bool canOperate(const QString& roleLevel)
 {
-    return roleLevel == QLatin1String("operator") || roleLevel == QLatin1String("approver")
-           || roleLevel == QLatin1String("admin");
+    return RoleGate::allows(roleLevel, RoleLevel::Operator);
 }
 } // namespace
 
@@ -162,14 +162,8 @@ void SandboxPanel::start(qint64 projectId, const QString& roleLevel)
 {
     m_projectId = projectId;
     m_roleLevel = roleLevel;
-    const bool operate = canOperate(roleLevel);
-    const QString why = operate ? QString()
-                                : tr("Needs the ops_operator role; you are signed in as %1.")
-                                      .arg(roleLevel.isEmpty() ? tr("an unknown role") : roleLevel);
-    for (QPushButton* button : {m_acknowledge, m_resolve, m_follow, m_unfollow}) {
-        button->setEnabled(operate);
-        button->setToolTip(why);
-    }
+    for (QPushButton* button : {m_acknowledge, m_resolve, m_follow, m_unfollow})
+        RoleGate::apply(button, roleLevel, RoleLevel::Operator);
     m_model = new ViolationTableModel(m_pool, projectId, this);
     m_table->setModel(m_model);
     m_charts = new ViolationChartsView(m_pool, projectId, m_views);
@@ -211,7 +205,7 @@ void SandboxPanel::start(qint64 projectId, const QString& roleLevel)
         else if (step.unparsed > 0)
             m_message->setText(tr("%1: %2 lines not understood (kept in the unparsed list)").arg(path).arg(step.unparsed));
     });
-    if (operate)
+    if (canOperate(roleLevel))
         for (const QString& path : QSettings().value(QStringLiteral("sandbox/followed/") + m_projectSlug).toStringList())
             m_watcher->follow(path);  // resumes from the stored position: nothing twice, nothing lost
     m_followedLabel->setText(followedFiles().isEmpty() ? QString() : tr("Following: %1").arg(followedFiles().join(QStringLiteral(", "))));

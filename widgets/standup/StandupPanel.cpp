@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: MIT
 #include "standup/StandupPanel.h"
 
+#include "common/RoleGate.h"
+#include "db/ProjectMembership.h"
+
 #include "db/Listener.h"
 #include "db/Pool.h"
 #include "db/Projects.h"
@@ -91,6 +94,7 @@ struct StandupPanel::Loaded {
     std::optional<CheckpointStatus> gateStatus;
     QList<StandupEntry> entries;
     QList<Blocker> blockers;
+    QString roleLevel;  // ops.current_role_level(): what the gates below allow
 };
 
 StandupPanel::StandupPanel(Pool& pool, const ConnectionOptions& direct, QString projectSlug, QWidget* parent)
@@ -129,7 +133,8 @@ StandupPanel::StandupPanel(Pool& pool, const ConnectionOptions& direct, QString 
     auto* addRow = new QHBoxLayout;
     m_newPerson = new QLineEdit(peopleBox);
     m_newPerson->setPlaceholderText(tr("Add a person"));
-    auto* add = new QPushButton(tr("Add"), peopleBox);
+    m_addPerson = new QPushButton(tr("Add"), peopleBox);
+    auto* add = m_addPerson;
     addRow->addWidget(m_newPerson, 1);
     addRow->addWidget(add);
     peopleLayout->addLayout(addRow);
@@ -171,7 +176,8 @@ StandupPanel::StandupPanel(Pool& pool, const ConnectionOptions& direct, QString 
     m_blockerPriority->setCurrentIndex(2);
     m_blockerTitle = new QLineEdit(blockersBox);
     m_blockerTitle->setPlaceholderText(tr("What blocks you?"));
-    auto* raise = new QPushButton(tr("Raise"), blockersBox);
+    m_raise = new QPushButton(tr("Raise"), blockersBox);
+    auto* raise = m_raise;
     raiseRow->addWidget(m_blockerPriority);
     raiseRow->addWidget(m_blockerTitle, 1);
     raiseRow->addWidget(raise);
@@ -264,6 +270,10 @@ void StandupPanel::reload()
         if (!blockers)
             return blockers.error();
         loaded.blockers = *blockers;
+        auto identity = loginIdentity(connection);
+        if (!identity)
+            return identity.error();
+        loaded.roleLevel = identity->level;
         return loaded;
     }, CallOptions::idempotentUnit()).then(this, [this, generation](Result<Loaded> result) {
         if (generation != m_reloadGeneration)
@@ -283,6 +293,12 @@ void StandupPanel::show(const Loaded& loaded)
     m_project = loaded.project;
     m_day = loaded.day;
     m_gateStatus = loaded.gateStatus;
+    m_roleLevel = loaded.roleLevel;
+    for (QWidget* control : std::initializer_list<QWidget*>{m_newPerson, m_addPerson, m_blockerTitle, m_raise})
+        RoleGate::apply(control, m_roleLevel, RoleLevel::Operator);
+    // The task and criterion lists stay readable; their ticks and bindings say why they are locked.
+    for (QTreeWidget* tree : {m_tasks, m_criteria, m_people})
+        tree->setToolTip(RoleGate::refusal(m_roleLevel, RoleLevel::Operator));
     m_blockerList = loaded.blockers;
     const StandupDay& day = m_day;
     m_populating = true;
@@ -311,7 +327,8 @@ void StandupPanel::show(const Loaded& loaded)
     for (const StandupTask& task : day.tasks) {
         auto* item = new QTreeWidgetItem(m_tasks, {task.number >= 0 ? QStringLiteral("Task %1: %2").arg(task.number).arg(task.title) : task.title,
                                                    task.assignee, task.estimate, task.doneBy});
-        item->setFlags(item->flags() | Qt::ItemIsUserCheckable);
+        if (RoleGate::allows(m_roleLevel, RoleLevel::Operator))  // a viewer sees the box but cannot tick it
+            item->setFlags(item->flags() | Qt::ItemIsUserCheckable);
         item->setCheckState(0, task.done ? Qt::Checked : Qt::Unchecked);
         item->setData(0, Qt::UserRole, task.id);
     }
@@ -339,17 +356,20 @@ void StandupPanel::showCriteria()
             item->setData(0, Qt::UserRole, entry.criterion.id);
             item->setToolTip(CriterionBinding, tr("A metric expression such as success_rate(1h) > 95%, p95_latency(15m) < 200ms, "
                                                   "circuit_state == CLOSED, health_status == healthy, uptime(24h) >= 99.9% — or \"manual\"."));
-            item->setFlags(item->flags() | Qt::ItemIsEditable);
+            const bool mayChange = RoleGate::allows(m_roleLevel, RoleLevel::Operator);
+            if (mayChange)
+                item->setFlags(item->flags() | Qt::ItemIsEditable);
             if (entry.manual) {
-                item->setFlags(item->flags() | Qt::ItemIsUserCheckable);
+                if (mayChange)
+                    item->setFlags(item->flags() | Qt::ItemIsUserCheckable);
                 item->setCheckState(0, entry.criterion.checked ? Qt::Checked : Qt::Unchecked);
             }
         }
     } else {
         m_checkpointTitle->setText(m_day.hasPlan ? tr("Every checkpoint is signed Go.") : QString());
     }
-    m_go->setEnabled(m_gateStatus.has_value());
-    m_noGo->setEnabled(m_gateStatus.has_value());
+    RoleGate::apply(m_go, m_roleLevel, RoleLevel::Approver, m_gateStatus.has_value());
+    RoleGate::apply(m_noGo, m_roleLevel, RoleLevel::Approver, m_gateStatus.has_value());
 }
 
 void StandupPanel::showPeople(const QList<StandupEntry>& entries, const QStringList& team)
@@ -367,7 +387,8 @@ void StandupPanel::showPeople(const QList<StandupEntry>& entries, const QStringL
     m_people->clear();
     for (const QString& name : names) {
         auto* item = new QTreeWidgetItem(m_people, {name, QString(), QString(), QString()});
-        item->setFlags(item->flags() | Qt::ItemIsEditable);
+        if (RoleGate::allows(m_roleLevel, RoleLevel::Operator))  // entries are saved as the operator's change
+            item->setFlags(item->flags() | Qt::ItemIsEditable);
         for (const StandupEntry& entry : entries) {
             if (entry.person != name)
                 continue;

@@ -109,6 +109,9 @@ private:
     QLineEdit* m_comment = nullptr;
     QPushButton* m_go = nullptr;
     QPushButton* m_noGo = nullptr;
+    QPushButton* m_addPerson = nullptr;
+    QPushButton* m_raise = nullptr;
+    QString m_roleLevel;
     QTreeWidget* m_blockers = nullptr;
     QComboBox* m_blockerPriority = nullptr;
     QLineEdit* m_blockerTitle = nullptr;
