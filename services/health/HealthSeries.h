@@ -5,7 +5,8 @@
 // (ops.health_series_set, 0008): each pixel column's bucket comes back as its first and last sample
 // time and its lowest and highest value, so a chart never holds more than about two points per
 // column and 30 days cost about as much as 15 minutes. Ranges beyond HealthReader::rawLimit read
-// the 1-minute rollups for latency and rates. A gap between buckets longer than ten monitor
+// the rollups (1- or 10-minute) for every metric: latency and rates, and since 0013 the jsonb
+// metrics and the circuit band too, so they reach back as far as rollup retention. A gap between buckets longer than ten monitor
 // intervals (ten minutes on rollups) becomes a break between segments. Asynchronous on the
 // pool's workers; errors come back as Result values.
 //

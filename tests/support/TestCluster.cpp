@@ -213,4 +213,32 @@ Result<void> TestCluster::start()
     return m_server->start();
 }
 
+Result<void> TestCluster::restartWithPreloadedLibraries(const QStringList& libraries)
+{
+    auto binaries = EmbeddedPostgres::findServerBinaries();
+    if (!binaries)
+        return binaries.error();
+    for (const QString& library : libraries) {
+        const QString module = binaries.value() + QStringLiteral("/../lib/") + library + QStringLiteral(".so");
+        if (!QFile::exists(module))
+            return Error::make(ErrorKind::Io, QStringLiteral("%1 is not installed (no %2)").arg(library, module));
+    }
+    auto admin = Connection::open(m_server->maintenanceOptions(), std::chrono::seconds(10));
+    if (!admin)
+        return admin.error();
+    // ALTER SYSTEM takes no parameters: the server quotes the value.
+    auto statement = libraries.isEmpty()
+        ? (*admin)->exec(QStringLiteral("SELECT 'ALTER SYSTEM RESET shared_preload_libraries'"))
+        : (*admin)->exec(QStringLiteral("SELECT format('ALTER SYSTEM SET shared_preload_libraries = %L', $1::text)"),
+                         {libraries.join(QLatin1Char(','))});
+    if (!statement)
+        return statement.error();
+    if (auto altered = (*admin)->execScript(statement->scalar()); !altered)
+        return altered;
+    admin->reset();
+    if (auto stopped = m_server->stop(); !stopped)
+        return stopped;
+    return m_server->start();
+}
+
 } // namespace ops::testing

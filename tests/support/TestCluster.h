@@ -44,6 +44,11 @@ public:
     // For restart tests: stop and start the same server (same socket).
     ops::services::Result<void> stop();
     ops::services::Result<void> start();
+    // Restarts the server with `libraries` in shared_preload_libraries (e.g. pg_stat_statements,
+    // which works only when preloaded); an empty list restores the default. Each test process has
+    // its own server, so this touches no other process; a test that preloads restores afterwards.
+    // Fails when a library is not installed next to the server binaries.
+    ops::services::Result<void> restartWithPreloadedLibraries(const QStringList& libraries);
 
     ops::services::EmbeddedPostgres& server() { return *m_server; }
 

@@ -11,6 +11,7 @@
 #include <QtCharts/QLineSeries>
 #include <QtCharts/QValueAxis>
 
+#include <algorithm>
 #include <cmath>
 
 using namespace ops::services;
@@ -18,6 +19,22 @@ using namespace ops::services;
 namespace ops::widgets {
 
 namespace {
+
+// The segment's point nearest in time to `cursor` (the cursor's position in values): hovering
+// shows a stored value and its sample time, not the cursor height. Points are in time order.
+QPointF nearestPoint(const QLineSeries& series, const QPointF& cursor)
+{
+    const QList<QPointF> points = series.points();
+    if (points.isEmpty())
+        return cursor;
+    auto after = std::lower_bound(points.cbegin(), points.cend(), cursor.x(),
+                                  [](const QPointF& p, double x) { return p.x() < x; });
+    if (after == points.cend())
+        return points.last();
+    if (after == points.cbegin() || after->x() - cursor.x() < cursor.x() - std::prev(after)->x())
+        return *after;
+    return *std::prev(after);
+}
 
 // 1, 2, 5 x 10^n at or above `value`: the axis changes rarely and its labels stay short.
 double niceCeiling(double value)
@@ -72,7 +89,9 @@ QLineSeries* MetricChart::addSegment(Line& line)
     auto* series = new QLineSeries;
     series->setPen(QPen(line.style.colour, 1.5));
     series->setName(line.style.label);
-    connect(series, &QLineSeries::hovered, this, [this, style = line.style](const QPointF& point, bool state) { showHover(style, point, state); });
+    connect(series, &QLineSeries::hovered, this, [this, series, style = line.style](const QPointF& cursor, bool state) {
+        showHover(style, nearestPoint(*series, cursor), state);
+    });
     QAbstractSeries* shown = series;
     if (m_band) {
         auto* area = new QAreaSeries(series);  // from 0 up to the line: a band

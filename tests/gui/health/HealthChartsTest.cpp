@@ -2,7 +2,7 @@
 // The Health tab's charts, thresholds and load-test section on stored data: charts show the
 // values in the database (metrics by name from the samples' jsonb too), a gap is a break, one
 // monitor can be selected, a live update appends, thresholds are edited and persisted, and a
-// load test runs off the GUI thread and lands in the list.
+// load test runs off the GUI thread and lands in the list; hovering a point shows its value and time.
 #include "TestCluster.h"
 
 #include "demo/DemoPlatform.h"
@@ -15,6 +15,10 @@
 #include <QDoubleSpinBox>
 #include <QPushButton>
 #include <QSignalSpy>
+#include <QTest>
+#include <QToolTip>
+#include <QtCharts/QChart>
+#include <QtCharts/QLineSeries>
 
 #include <gtest/gtest.h>
 
@@ -268,4 +272,40 @@ TEST_F(HealthChartsTest, LoadTestSectionRunsOffTheGuiThreadAndListsTheResult)
     ASSERT_TRUE(waitFor([&] { return section->listedResults() == 2; }));
     EXPECT_TRUE(section->listedResult(0)->result.cancelled);
     EXPECT_LT(section->listedResult(0)->result.completed, 100000);
+}
+
+TEST_F(HealthChartsTest, HoveringAPointShowsItsValueAndTime)
+{
+    const qint64 api = monitor(QStringLiteral("api"));
+    samples(api, 600, 301, 40, QStringLiteral(R"({"tps": 120})"));
+    samples(api, 300, 300, 40, QStringLiteral(R"({"tps": 487.5})"));  // the point to hover
+    samples(api, 299, 1, 40, QStringLiteral(R"({"tps": 120})"));
+    auto p = panel();
+    reload(*p, [&] { p->setRange(std::chrono::minutes(15)); });
+    reload(*p, [&] { p->showView(QStringLiteral("tps")); });
+    MetricChart* chart = p->chart(QStringLiteral("tps"));
+
+    // The line segment holding the spike, and where the spike is drawn in the view.
+    QLineSeries* line = nullptr;
+    QPointF spike;
+    for (QAbstractSeries* series : chart->chart()->series())
+        if (auto* l = qobject_cast<QLineSeries*>(series))
+            for (const QPointF& point : l->points())
+                if (point.y() == 487.5) {
+                    line = l;
+                    spike = point;
+                }
+    ASSERT_TRUE(line);
+    const QPoint at = chart->mapFromScene(chart->chart()->mapToScene(chart->chart()->mapToPosition(spike, line)));
+    ASSERT_TRUE(chart->viewport()->rect().contains(at));
+
+    QToolTip::hideText();
+    QTest::mouseMove(chart->viewport(), at + QPoint(0, 40));  // off the line first: the move onto it is a hover enter
+    QTest::mouseMove(chart->viewport(), at + QPoint(0, 3));  // on the spike's rising line, a little below its top
+    const QString time = QDateTime::fromMSecsSinceEpoch(qint64(spike.x())).toString(QStringLiteral("yyyy-MM-dd HH:mm:ss"));
+    ASSERT_TRUE(waitFor([] { return QToolTip::isVisible(); }, 5000));
+    // The stored value and its sample time, not the cursor's position mapped to values (a few
+    // pixels below the top: about 485).
+    EXPECT_TRUE(QToolTip::text().contains(QStringLiteral("487.5"))) << QToolTip::text().toStdString();
+    EXPECT_TRUE(QToolTip::text().contains(time)) << QToolTip::text().toStdString() << " / " << time.toStdString();
 }

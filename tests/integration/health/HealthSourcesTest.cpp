@@ -15,6 +15,7 @@
 
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QScopeGuard>
 #include <QThread>
 
 #include <gtest/gtest.h>
@@ -276,4 +277,46 @@ TEST_F(HealthSourcesTest, AMissingSecretFailsTheChecksUntilItIsEnteredAndTheChec
     ASSERT_TRUE(spinUntil([&] { return states.last() == QLatin1String("up"); }, 5s)) << states.join(QLatin1Char(',')).toStdString();
     collector.stop();
     EXPECT_GE(m_server.requests(QStringLiteral("/metrics")), 1);
+}
+
+// With pg_stat_statements preloaded (this test restarts its process's server so, and restores it
+// afterwards), the probe lists the top statements by total time with their calls. The statement
+// text is untrusted: markup in it comes back verbatim as a plain JSON string, never interpreted.
+TEST(PgStatStatementsTest, PreloadedTopStatementsCarryCallsAndPlainText)
+{
+    TestCluster& cluster = TestCluster::shared();
+    auto preloaded = cluster.restartWithPreloadedLibraries({QStringLiteral("pg_stat_statements")});
+    ASSERT_TRUE(preloaded.ok()) << preloaded.error().toString().toStdString();
+    auto restore = qScopeGuard([&] { EXPECT_TRUE(cluster.restartWithPreloadedLibraries({}).ok()); });
+
+    auto database = cluster.createDatabase();
+    ASSERT_TRUE(database.ok()) << database.error().toString().toStdString();
+    auto admin = cluster.connect(database->database());
+    ASSERT_TRUE(admin);
+    ASSERT_TRUE(admin->exec(QStringLiteral("CREATE EXTENSION pg_stat_statements")).ok());
+
+    // Seven calls of 40 ms each: 280 ms, more than anything else this database runs. No constants
+    // in the text: pg_stat_statements would show them as $n.
+    const QString statement = QStringLiteral("/* <b>ops</b><script>alert(1)</script> */ SELECT pg_sleep($1::float8)");
+    auto worker = cluster.connect(database->database());
+    ASSERT_TRUE(worker);
+    for (int i = 0; i < 7; ++i)
+        ASSERT_TRUE(worker->exec(statement, {0.04}).ok());
+
+    auto reading = readPgStats(*admin);
+    ASSERT_TRUE(reading.ok()) << reading.error().toString().toStdString();
+    ASSERT_TRUE(reading->statementsAvailable);
+    ASSERT_FALSE(reading->topStatements.isEmpty());
+    const QJsonObject top = reading->topStatements.first().toObject();
+    EXPECT_EQ(top.value(QStringLiteral("query")).toString().toStdString(), statement.toStdString());
+    EXPECT_EQ(top.value(QStringLiteral("calls")).toDouble(), 7);
+    EXPECT_GE(top.value(QStringLiteral("total_ms")).toDouble(), 7 * 40.0);
+    EXPECT_NEAR(top.value(QStringLiteral("mean_ms")).toDouble(), top.value(QStringLiteral("total_ms")).toDouble() / 7, 1e-6);
+
+    // What the sample stores and `ops-console health` prints: the text as a JSON string.
+    const ProbeResult result = evaluatePgStats(std::nullopt, reading.value());
+    EXPECT_DOUBLE_EQ(result.metrics.value(QStringLiteral("statements.available")), 1);
+    const QJsonValue stored = result.details.value(QStringLiteral("top_statements")).toArray().first().toObject().value(QStringLiteral("query"));
+    EXPECT_TRUE(stored.isString());
+    EXPECT_EQ(stored.toString().toStdString(), statement.toStdString());
 }

@@ -166,3 +166,49 @@ TEST_F(HealthSqlTest, HealthMetricFigures)
     ASSERT_FALSE(unknown.ok());
     EXPECT_EQ(unknown.error().sqlstate, QStringLiteral("22023"));
 }
+
+// 0013: the jsonb metric charts and the circuit band read the rollups on long ranges, so samples
+// whose raw partitions retention has dropped still show on a 30-day chart.
+TEST_F(HealthSqlTest, MetricAndCircuitSeriesReachPastRawRetentionThroughRollups)
+{
+    const qint64 id = monitor(QStringLiteral("api"));
+    ASSERT_EQ(scalar(QStringLiteral("SELECT ops.acquire_collector_lease($1, 'a', 60000)"), {m_project}), QStringLiteral("t"));
+    // Seconds after the minute ten days ago: tps 100 and 300 in one minute (circuit CLOSED, then
+    // OPEN), a maintenance sample whose 9999 must not count, a text field that is not a number.
+    auto old = [&](int second, const QString& state, const QString& circuit, const QString& metrics) {
+        return scalar(QStringLiteral("SELECT ops.record_health_sample($1, 'a', date_trunc('minute', now()) - interval '10 days' "
+                                     "+ make_interval(secs => $2), $3, 10, 200, 'healthy', $4, $5::jsonb, NULL)"),
+                      {id, second, state, circuit, metrics});
+    };
+    ASSERT_EQ(old(1, QStringLiteral("up"), QStringLiteral("CLOSED"), QStringLiteral(R"({"tps": 100, "version": "1.2"})")), QStringLiteral("t"));
+    ASSERT_EQ(old(2, QStringLiteral("up"), QStringLiteral("OPEN"), QStringLiteral(R"({"tps": 300, "pool.in_use": 4})")), QStringLiteral("t"));
+    ASSERT_EQ(old(3, QStringLiteral("maintenance"), QStringLiteral("OPEN"), QStringLiteral(R"({"tps": 9999})")), QStringLiteral("t"));
+    ASSERT_EQ(scalar(QStringLiteral("SELECT ops.record_health_sample($1, 'a', now() - interval '1 hour', 'up', 10, 200, 'healthy', "
+                                    "'CLOSED', '{\"tps\": 50}', NULL)"), {id}), QStringLiteral("t"));
+
+    // The minute row carries min/max/avg per numeric field and the circuit figures.
+    EXPECT_EQ(scalar(QStringLiteral("SELECT metrics_min::text || ' ' || metrics_max::text || ' ' || metrics_avg::text || ' ' || circuit_worst "
+                                    "|| ' ' || circuit_closed || '/' || circuit_half_open || '/' || circuit_open FROM ops.health_rollups_1m "
+                                    "WHERE monitor_id = $1 AND bucket = date_trunc('minute', now()) - interval '10 days'"), {id}),
+              QStringLiteral(R"({"tps": 100, "pool.in_use": 4} {"tps": 300, "pool.in_use": 4} {"tps": 200, "pool.in_use": 4} 2 1/0/1)"));
+
+    // Default raw retention (7 days) drops the old day's partition; the rollups stay.
+    EXPECT_GE(scalar(QStringLiteral("SELECT ops.apply_health_retention(now())")).toInt(), 1);
+    ASSERT_EQ(scalar(QStringLiteral("SELECT count(*) FROM ops.health_samples WHERE sampled_at < now() - interval '7 days'")), QStringLiteral("0"));
+
+    // What the client asks for a 30-day range (columns 43 minutes wide: the 10-minute rows):
+    // the old bucket with its lowest and highest tps and the worst circuit state, and the recent one.
+    const QString series = QStringLiteral(
+        "SELECT coalesce(string_agg(metric_index || ':' || low || '-' || high, ' ' ORDER BY metric_index, first_ms), '') "
+        "FROM ops.health_series_set($1, NULL, ARRAY['tps', 'circuit', 'pool.in_use'], %1, now(), 1000, %2)");
+    EXPECT_EQ(scalar(series.arg(QStringLiteral("now() - interval '30 days'"), QStringLiteral("true")), {m_project}),
+              QStringLiteral("1:100-300 1:50-50 2:2-2 2:0-0 3:4-4"));
+    // Columns narrower than ten minutes read the minute rows: the same figures.
+    EXPECT_EQ(scalar(series.arg(QStringLiteral("now() - interval '11 days'"), QStringLiteral("true")).replace(QStringLiteral("now(), 1000"),
+                                                                                                    QStringLiteral("now() - interval '9 days', 1000")),
+                     {m_project}),
+              QStringLiteral("1:100-300 2:2-2 3:4-4"));
+    // Without rollups only the recent raw sample is left: the rollups are what reach back.
+    EXPECT_EQ(scalar(series.arg(QStringLiteral("now() - interval '30 days'"), QStringLiteral("false")), {m_project}),
+              QStringLiteral("1:50-50 2:0-0"));
+}
