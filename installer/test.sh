@@ -21,7 +21,7 @@ esac
 "$root/installer/deps.sh"
 if [ -n "$sanitize" ]; then
   export OPS_BUILD_DIR="${OPS_BUILD_DIR:-$root/build-$sanitize}"
-  export TSAN_OPTIONS="${TSAN_OPTIONS:-halt_on_error=1 second_deadlock_stack=1 suppressions=$root/tests/tsan.supp}"
+  export TSAN_OPTIONS="${TSAN_OPTIONS:-halt_on_error=1 second_deadlock_stack=1 ignore_noninstrumented_modules=1 suppressions=$root/tests/tsan.supp}"
   export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}"
   export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
   "$root/installer/build.sh" -DOPS_SANITIZE="$sanitize" -DCMAKE_BUILD_TYPE=RelWithDebInfo
