@@ -78,8 +78,10 @@ Result<void> DemoPlatform::start()
                                               .arg(m_config.port).arg(server->errorString()));
     m_server = server.release();
     m_port = m_server->serverPort();
-    QObject::connect(m_server, &QTcpServer::newConnection, m_server, [this] {
-        while (QTcpSocket* socket = m_server->nextPendingConnection())
+    // The demo thread uses its own copy of the pointer: m_server belongs to the caller's thread
+    // (stop() clears it after QThread::wait(), which is no hand-off TSan can see).
+    QObject::connect(m_server, &QTcpServer::newConnection, m_server, [this, server = m_server] {
+        while (QTcpSocket* socket = server->nextPendingConnection())
             onConnection(socket);
     });
     // Sockets are children of the server: deleting it on its thread closes every connection, hung
@@ -168,7 +170,7 @@ int DemoPlatform::findLocked(const QString& id) const
 
 void DemoPlatform::onConnection(QTcpSocket* socket)
 {
-    socket->setParent(m_server);
+    // The socket is already a child of the server (nextPendingConnection), which deletes it.
     auto buffer = std::make_shared<QByteArray>();
     QObject::connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
     QObject::connect(socket, &QTcpSocket::readyRead, socket, [this, socket, buffer] {
