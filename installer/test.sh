@@ -5,14 +5,23 @@
 #   installer/test.sh -L unit         only one label (any ctest arguments pass through)
 #   OPS_SANITIZE=address installer/test.sh   the suite under ASan+UBSan (or =thread for TSan),
 #                                            built in build-<sanitizer>/
+#   installer/test.sh --sanitize=address     the same as OPS_SANITIZE=address (first argument only)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-"$root/installer/deps.sh"
 
 sanitize="${OPS_SANITIZE:-}"
+case "${1:-}" in
+  --sanitize=*) sanitize="${1#--sanitize=}"; shift ;;
+esac
+case "$sanitize" in
+  ""|address|thread) ;;
+  *) echo "test.sh: unknown sanitizer '$sanitize' (use address or thread)" >&2; exit 2 ;;
+esac
+
+"$root/installer/deps.sh"
 if [ -n "$sanitize" ]; then
   export OPS_BUILD_DIR="${OPS_BUILD_DIR:-$root/build-$sanitize}"
-  export TSAN_OPTIONS="${TSAN_OPTIONS:-halt_on_error=1 second_deadlock_stack=1 suppressions=$root/tests/tsan.supp}"
+  export TSAN_OPTIONS="${TSAN_OPTIONS:-halt_on_error=1 second_deadlock_stack=1 ignore_noninstrumented_modules=1 suppressions=$root/tests/tsan.supp}"
   export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}"
   export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
   "$root/installer/build.sh" -DOPS_SANITIZE="$sanitize" -DCMAKE_BUILD_TYPE=RelWithDebInfo

@@ -11,6 +11,8 @@
 #include <QRegularExpression>
 #include <QUrlQuery>
 
+#include <memory>
+
 namespace ops::services {
 
 namespace {
@@ -67,32 +69,27 @@ Result<void> DemoPlatform::start()
 {
     if (m_server)
         return {};
-    m_thread.start();
-    QString failure;
-    // The server and its sockets live on m_thread so callers may block on it from anywhere.
-    QObject context;
-    context.moveToThread(&m_thread);
-    QMetaObject::invokeMethod(&context, [this, &failure] {
-        m_server = new QTcpServer;
-        if (!m_server->listen(QHostAddress::LocalHost, m_config.port)) {
-            failure = m_server->errorString();
-            delete m_server;
-            m_server = nullptr;
-            return;
-        }
-        m_port = m_server->serverPort();
-        QObject::connect(m_server, &QTcpServer::newConnection, m_server, [this] {
-            while (QTcpSocket* socket = m_server->nextPendingConnection())
-                onConnection(socket);
-        });
-    }, Qt::BlockingQueuedConnection);
-    if (!m_server) {
-        m_thread.quit();
-        m_thread.wait();
+    // The server listens here, then moves to m_thread before it starts: the thread's start and
+    // join are the only hand-offs (a blocking queued call would hide them from ThreadSanitizer,
+    // which cannot see inside Qt's semaphores), and callers may block on it from anywhere.
+    auto server = std::make_unique<QTcpServer>();
+    if (!server->listen(QHostAddress::LocalHost, m_config.port))
         return Error::make(ErrorKind::Io, QStringLiteral("demo platform cannot listen on 127.0.0.1:%1: %2")
-                                              .arg(m_config.port).arg(failure));
-    }
+                                              .arg(m_config.port).arg(server->errorString()));
+    m_server = server.release();
+    m_port = m_server->serverPort();
+    // The demo thread uses its own copy of the pointer: m_server belongs to the caller's thread
+    // (stop() clears it after QThread::wait(), which is no hand-off TSan can see).
+    QObject::connect(m_server, &QTcpServer::newConnection, m_server, [this, server = m_server] {
+        while (QTcpSocket* socket = server->nextPendingConnection())
+            onConnection(socket);
+    });
+    // Sockets are children of the server: deleting it on its thread closes every connection, hung
+    // ones too.
+    QObject::connect(&m_thread, &QThread::finished, m_server, &QObject::deleteLater);
+    m_server->moveToThread(&m_thread);
     m_started = QDateTime::currentDateTimeUtc();
+    m_thread.start();
     return {};
 }
 
@@ -100,15 +97,9 @@ void DemoPlatform::stop()
 {
     if (!m_thread.isRunning())
         return;
-    if (m_server) {
-        QMetaObject::invokeMethod(m_server, [this] {
-            // Sockets are children of the server: deleting it closes every connection, hung ones too.
-            delete m_server;
-            m_server = nullptr;
-        }, Qt::BlockingQueuedConnection);
-    }
     m_thread.quit();
-    m_thread.wait();
+    m_thread.wait();  // the server was deleted on its thread as it finished
+    m_server = nullptr;
 }
 
 QString DemoPlatform::liveVersion() const
@@ -179,7 +170,7 @@ int DemoPlatform::findLocked(const QString& id) const
 
 void DemoPlatform::onConnection(QTcpSocket* socket)
 {
-    socket->setParent(m_server);
+    // The socket is already a child of the server (nextPendingConnection), which deletes it.
     auto buffer = std::make_shared<QByteArray>();
     QObject::connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
     QObject::connect(socket, &QTcpSocket::readyRead, socket, [this, socket, buffer] {
