@@ -59,7 +59,18 @@ HealthCollector::HealthCollector(Pool& pool, CollectorConfig config, QObject* pa
 
 HealthCollector::~HealthCollector()
 {
-    stop();
+    // Deleted while the console runs (a project switch deletes the panel that owns it): the lease
+    // is released on a pool worker, so the GUI thread does not wait for the database. At exit,
+    // stop() has already released it synchronously and there is nothing left to do here.
+    const bool wasLeader = m_leader;
+    halt();
+    if (wasLeader) {
+        const qint64 project = m_config.projectId;
+        const QString holder = m_config.holder;
+        (void)m_pool.withClientAsync(QStringLiteral("health.lease.release"), [project, holder](Connection& c) -> Result<QueryResult> {
+            return c.exec(QStringLiteral("SELECT ops.release_collector_lease($1, $2)"), {project, holder});
+        });
+    }
 }
 
 QString HealthCollector::defaultHolder()

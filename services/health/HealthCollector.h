@@ -67,7 +67,7 @@ class HealthCollector final : public QObject {
     Q_OBJECT
 public:
     HealthCollector(Pool& pool, CollectorConfig config, QObject* parent = nullptr);
-    ~HealthCollector() override;  // stop(): releases the lease if held
+    ~HealthCollector() override;  // releases the lease if held, without waiting for it
 
     void start();
     // Clean exit: stops probing and releases the lease so another console takes over at once.

@@ -191,13 +191,14 @@ TEST_F(ProjectScopeTest, TheAdminDialogIsRefusedToANonAdministratorAndWorksForAn
     ASSERT_FALSE(dialog.isRefused());
     QSignalSpy done(&dialog, &ops::widgets::ProjectAdminDialog::changed);
     QSignalSpy loaded(&dialog, &ops::widgets::ProjectAdminDialog::loaded);
-    ASSERT_TRUE(loaded.wait(10000));  // the first list of projects and the selected one's members
+    // Counts, not QSignalSpy::wait(): a signal emitted before the wait starts would be missed.
+    ASSERT_TRUE(QTest::qWaitFor([&] { return loaded.count() >= 1; }, 10000));  // the first list of projects and the selected one's members
     dialog.createProject(QStringLiteral("gamma"), QStringLiteral("Gamma"));
-    ASSERT_TRUE(done.wait(10000));
+    ASSERT_TRUE(QTest::qWaitFor([&] { return done.count() >= 1; }, 10000));
     EXPECT_TRUE(dialog.message().contains(QStringLiteral("gamma created"))) << dialog.message().toStdString();
     ASSERT_TRUE(QTest::qWaitFor([&] { return loaded.count() >= 2; }, 10000));  // the reload that selects gamma
     dialog.addMember(login);
-    ASSERT_TRUE(done.wait(10000));
+    ASSERT_TRUE(QTest::qWaitFor([&] { return done.count() >= 2; }, 10000));
     QStringList expected{admin, login};
     expected.sort();  // byte order, as COLLATE "C"
     EXPECT_EQ(m_owner->exec(QStringLiteral("SELECT string_agg(m.member::text, ',' ORDER BY m.member::text COLLATE \"C\") "
