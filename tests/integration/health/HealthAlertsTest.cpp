@@ -2,6 +2,7 @@
 // Alerts, maintenance windows and uptime (0007) against a real server and real collectors: one
 // alert per event even with two collectors and a take-over, acknowledgement only for operators
 // (recorded and audited), maintenance mutes and is kept out of uptime, uptime counts only up time.
+#include "CollectorTestBase.h"
 #include "EventLoopWait.h"
 #include "LoopbackHttpServer.h"
 #include "TestCluster.h"
@@ -17,39 +18,9 @@ using namespace std::chrono_literals;
 
 namespace {
 
-class HealthAlertsTest : public ::testing::Test {
+class HealthAlertsTest : public CollectorTestBase {
 protected:
-    void SetUp() override
-    {
-        auto database = TestCluster::shared().createDatabase();
-        ASSERT_TRUE(database.ok()) << database.error().toString().toStdString();
-        m_options = database.value();
-        m_admin = TestCluster::shared().connect(m_options.database());
-        ASSERT_TRUE(m_admin);
-        m_project = m_admin->exec(QStringLiteral("SELECT id FROM ops.projects WHERE slug = 'demo'"))->toInt64(0, 0);
-        // Interval 1 s, one retry: pending, then down.
-        m_monitor = scalar(QStringLiteral("SELECT ops.ensure_monitor($1, 'platform', $2, 1000, 800, 1)"),
-                           {m_project, m_server.url(QStringLiteral("/flaky")).toString()}).toLongLong();
-        ASSERT_GT(m_monitor, 0);
-    }
-
-    std::unique_ptr<Pool> pool()
-    {
-        PoolConfig config;
-        config.connection = m_options;
-        config.direct = m_options;
-        config.maxSize = 3;
-        return std::make_unique<Pool>(config);
-    }
-
-    CollectorConfig collectorConfig(const QString& holder) const
-    {
-        CollectorConfig c;
-        c.projectId = m_project;
-        c.holder = holder;
-        c.leaseInterval = 1000ms;
-        return c;
-    }
+    void SetUp() override { createDatabaseWithMonitor(1); }
 
     QString scalar(const QString& sql, const SqlParams& params = {}, Connection* as = nullptr)
     {
@@ -68,12 +39,6 @@ protected:
         const QString name = TestCluster::createMember(*m_admin, group, m_project, QStringLiteral("alert"));
         return name.isEmpty() ? nullptr : TestCluster::shared().connect(m_options.database(), name);
     }
-
-    LoopbackHttpServer m_server;
-    ConnectionOptions m_options;
-    std::unique_ptr<Connection> m_admin;
-    qint64 m_project = 0;
-    qint64 m_monitor = 0;
 };
 
 } // namespace

@@ -2,6 +2,7 @@
 // Two collectors (two consoles, each with its own pool) against one database: exactly one writes;
 // when it dies the other takes over within two lease intervals; no duplicate samples, and no gap
 // beyond the take-over window.
+#include "CollectorTestBase.h"
 #include "EventLoopWait.h"
 #include "LoopbackHttpServer.h"
 #include "TestCluster.h"
@@ -21,51 +22,15 @@ using namespace std::chrono_literals;
 
 namespace {
 
-class HealthCollectorTest : public ::testing::Test {
+class HealthCollectorTest : public CollectorTestBase {
 protected:
-    void SetUp() override
-    {
-        auto database = TestCluster::shared().createDatabase();
-        ASSERT_TRUE(database.ok()) << database.error().toString().toStdString();
-        m_options = database.value();
-        m_admin = TestCluster::shared().connect(m_options.database());
-        ASSERT_TRUE(m_admin);
-        m_project = m_admin->exec(QStringLiteral("SELECT id FROM ops.projects WHERE slug = 'demo'"))->toInt64(0, 0);
-        auto id = m_admin->exec(QStringLiteral("SELECT ops.ensure_monitor($1, 'platform', $2, 1000, 800, 2)"),
-                                {m_project, m_server.url(QStringLiteral("/flaky")).toString()});
-        ASSERT_TRUE(id.ok()) << id.error().toString().toStdString();
-        m_monitor = id->toInt64(0, 0);
-    }
-
-    std::unique_ptr<Pool> pool()
-    {
-        PoolConfig config;
-        config.connection = m_options;
-        config.direct = m_options;
-        config.maxSize = 3;
-        return std::make_unique<Pool>(config);
-    }
-
-    CollectorConfig collectorConfig(const QString& holder) const
-    {
-        CollectorConfig c;
-        c.projectId = m_project;
-        c.holder = holder;
-        c.leaseInterval = 1000ms;
-        return c;
-    }
+    void SetUp() override { createDatabaseWithMonitor(2); }
 
     QString scalar(const QString& sql)
     {
         auto r = m_admin->exec(sql, {m_monitor});
         return r ? r->scalar() : r.error().message;
     }
-
-    LoopbackHttpServer m_server;
-    ConnectionOptions m_options;
-    std::unique_ptr<Connection> m_admin;
-    qint64 m_project = 0;
-    qint64 m_monitor = 0;
 };
 
 } // namespace
