@@ -170,6 +170,18 @@ QString TestCluster::connectionString(const QString& database, const QString& us
         .arg(quoted(target.host())).arg(EmbeddedPostgres::port).arg(quoted(database), quoted(user.isEmpty() ? target.user() : user));
 }
 
+ProcessResult TestCluster::runConsole(const QString& binary, const QString& database, const QStringList& arguments,
+                                      const QString& user) const
+{
+    ProcessOptions options;
+    options.environment.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
+    options.environment.remove(QStringLiteral("DATABASE_URL"));
+    options.timeout = std::chrono::milliseconds(60000);
+    auto result = ProcessRunner::run(binary, QStringList{QStringLiteral("--dsn"), connectionString(database, user)} + arguments, options);
+    EXPECT_TRUE(result.ok()) << result.error().toString().toStdString();
+    return result ? result.value() : ProcessResult{};
+}
+
 std::unique_ptr<Connection> TestCluster::connect(const QString& database, const QString& user) const
 {
     ConnectionOptions connectionOptions = options(database);

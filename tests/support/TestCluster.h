@@ -8,6 +8,7 @@
 // To keep per-process start-up short, the initdb'd cluster with its migrated template database is
 // built once per migration set and copied for every process.
 
+#include "common/ProcessRunner.h"
 #include "db/Connection.h"
 #include "db/ConnectionOptions.h"
 #include "db/EmbeddedPostgres.h"
@@ -34,6 +35,11 @@ public:
     // A libpq key=value string for `database` (as `user`, or the superuser) that another process,
     // such as ops-console --dsn, can use.
     QString connectionString(const QString& database, const QString& user = {}) const;
+    // Runs the console binary headless against `database` (as `user`, or the superuser): no
+    // display, no DATABASE_URL from the caller's environment, at most 60 s. A console that could
+    // not be started is a test failure and an empty result.
+    ops::services::ProcessResult runConsole(const QString& binary, const QString& database, const QStringList& arguments,
+                                            const QString& user = {}) const;
     // Creates a login role in `group` (ops_viewer, ops_operator, ...) and makes it a member of
     // `project`, through `admin` (a superuser connection to the project's database). Roles are
     // cluster-wide, so the name is `prefix_<pid>_<n>`, unique per process. Fails the calling test

@@ -28,18 +28,9 @@ protected:
         m_project = m_admin->exec(QStringLiteral("SELECT id FROM ops.projects WHERE slug = 'demo'"))->toInt64(0, 0);
     }
 
-    ProcessResult run(const QStringList& arguments, const QString& user = QStringLiteral("postgres"))
+    ProcessResult run(const QStringList& arguments, const QString& user = {})
     {
-        const QString dsn = QStringLiteral("host=%1 port=%2 dbname=%3 user=%4")
-                                .arg(TestCluster::shared().server().socketDirectory())
-                                .arg(EmbeddedPostgres::port).arg(m_database, user);
-        ProcessOptions options;
-        options.environment.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
-        options.environment.remove(QStringLiteral("DATABASE_URL"));
-        options.timeout = std::chrono::milliseconds(60000);
-        auto result = ProcessRunner::run(QStringLiteral(OPS_CONSOLE_BINARY), QStringList{QStringLiteral("--dsn"), dsn} + arguments, options);
-        EXPECT_TRUE(result.ok());
-        return result ? result.value() : ProcessResult{};
+        return TestCluster::shared().runConsole(QStringLiteral(OPS_CONSOLE_BINARY), m_database, arguments, user);
     }
 
     QString scalar(const QString& sql)

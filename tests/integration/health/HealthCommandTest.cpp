@@ -44,17 +44,7 @@ protected:
 
     ProcessResult run(const QStringList& extra)
     {
-        const QString dsn = QStringLiteral("host=%1 port=%2 dbname=%3 user=postgres")
-                                .arg(TestCluster::shared().server().socketDirectory())
-                                .arg(EmbeddedPostgres::port).arg(m_database);
-        ProcessOptions options;
-        options.environment.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
-        options.environment.remove(QStringLiteral("DATABASE_URL"));
-        options.timeout = std::chrono::milliseconds(60000);
-        auto result = ProcessRunner::run(QStringLiteral(OPS_CONSOLE_BINARY),
-                                         QStringList{QStringLiteral("--dsn"), dsn, QStringLiteral("health")} + extra, options);
-        EXPECT_TRUE(result.ok());
-        return result ? result.value() : ProcessResult{};
+        return TestCluster::shared().runConsole(QStringLiteral(OPS_CONSOLE_BINARY), m_database, QStringList{QStringLiteral("health")} + extra);
     }
 
     QString m_database;

@@ -25,25 +25,9 @@ class PlanCommandsTest : public ops::testing::PlanDatabaseTest {
 protected:
     PlanCommandsTest() : PlanDatabaseTest(QStringLiteral("gate")) {}
 
-    // A key=value string for --dsn: the fixture's socket, database and (superuser) role.
-    QString dsn() const
-    {
-        return QStringLiteral("host='%1' port=%2 dbname='%3' user='%4'")
-            .arg(TestCluster::shared().server().socketDirectory())
-            .arg(ops::services::EmbeddedPostgres::port)
-            .arg(m_options.database(), m_options.user());
-    }
-
     ProcessResult console(const QStringList& arguments)
     {
-        ProcessOptions options;
-        options.environment.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
-        options.environment.remove(QStringLiteral("DATABASE_URL"));
-        options.timeout = std::chrono::seconds(60);
-        auto result = ProcessRunner::run(QStringLiteral(OPS_CONSOLE_BINARY),
-                                         QStringList{QStringLiteral("--dsn"), dsn()} + arguments, options);
-        EXPECT_TRUE(result.ok());
-        return result.ok() ? *result : ProcessResult{};
+        return TestCluster::shared().runConsole(QStringLiteral(OPS_CONSOLE_BINARY), m_options.database(), arguments, m_options.user());
     }
 };
 
