@@ -11,6 +11,8 @@
 #else
 #include <QCoreApplication>
 #endif
+#include <QSettings>
+#include <QTemporaryDir>
 
 namespace {
 class StopClusterAtExit final : public ::testing::Environment {
@@ -32,6 +34,11 @@ int main(int argc, char** argv)
 #endif
     QCoreApplication::setOrganizationName(QStringLiteral("ops-console-tests"));
     QCoreApplication::setApplicationName(QStringLiteral("ops-console-tests"));
+    // ctest runs test processes in parallel: each gets its own settings store, so one test's
+    // remembered project or followed files never leak into, or race with, another's.
+    QTemporaryDir settingsDirectory;
+    QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, settingsDirectory.path());
+    QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, settingsDirectory.path());
     ::testing::InitGoogleTest(&argc, argv);
     ::testing::AddGlobalTestEnvironment(new StopClusterAtExit);
     return RUN_ALL_TESTS();
