@@ -12,6 +12,7 @@ packages=(
   libmd4c-dev libmd4c-html0-dev
   xvfb xauth fonts-dejavu-core libxkbcommon-dev apache2-utils
   clang libclang-rt-14-dev
+  qtkeychain-qt6-dev qt6-l10n-tools gnome-keyring libsecret-tools dbus
 )
 
 missing=()
