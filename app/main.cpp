@@ -7,8 +7,10 @@
 #include "MainWindow.h"
 #include "commands/HeadlessCommand.h"
 #include "ProjectScope.h"
+#include "Translations.h"
 
 #include <QApplication>
+#include <QIcon>
 #include <QTextStream>
 #include <QTimer>
 
@@ -77,6 +79,7 @@ int main(int argc, char** argv)
     } else
         application = std::make_unique<QCoreApplication>(argc, argv);
     describeApplication();
+    installTranslations(QLocale::system());
 
     QSettings settings;
     auto parsed = AppOptions::parse(QCoreApplication::arguments(), QProcessEnvironment::systemEnvironment(), settings);
@@ -88,6 +91,9 @@ int main(int argc, char** argv)
     if (!withWindow || options.showHelp || options.showVersion)
         return runHeadless(options);
 
+    // The installed .desktop file and icon carry the application id (installer/Packaging.cmake).
+    QGuiApplication::setDesktopFileName(QStringLiteral(OPS_APP_ID));
+    QApplication::setWindowIcon(QIcon(QStringLiteral(":/icons/" OPS_APP_ID ".svg")));
     ConsoleController controller({options.connectionString, options.dataDirectory});
     MainWindow window;
     QObject::connect(&controller, &ConsoleController::databaseReady, &window, &MainWindow::showDatabaseReady);

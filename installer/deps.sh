@@ -13,6 +13,7 @@ packages=(
   xvfb xauth fonts-dejavu-core libxkbcommon-dev apache2-utils
   clang libclang-rt-14-dev
   qtkeychain-qt6-dev qt6-l10n-tools gnome-keyring libsecret-tools dbus
+  qt6-tools-dev libqt6svg6 dpkg-dev desktop-file-utils appstream
 )
 
 missing=()
