@@ -23,7 +23,7 @@ configure_file(${PROJECT_SOURCE_DIR}/resources/desktop/${OPS_APP_ID}.metainfo.xm
                ${PROJECT_BINARY_DIR}/${OPS_APP_ID}.metainfo.xml @ONLY)
 install(FILES ${PROJECT_BINARY_DIR}/${OPS_APP_ID}.metainfo.xml DESTINATION ${CMAKE_INSTALL_DATADIR}/metainfo)
 install(FILES ${PROJECT_SOURCE_DIR}/README.md ${PROJECT_SOURCE_DIR}/SECURITY.md
-        DESTINATION ${CMAKE_INSTALL_DOCDIR})
+        DESTINATION ${CMAKE_INSTALL_DATADIR}/doc/ops-console)
 
 set(CPACK_GENERATOR DEB)
 set(CPACK_PACKAGE_NAME ops-console)

@@ -47,7 +47,7 @@ echo "== dpkg -x"
 dpkg -x "$deb" "$work/root"
 for file in usr/bin/ops-console usr/lib/ops-console/ops-demo-platform \
             "usr/share/applications/$app_id.desktop" "usr/share/icons/hicolor/scalable/apps/$app_id.svg" \
-            "usr/share/metainfo/$app_id.metainfo.xml"; do
+            "usr/share/metainfo/$app_id.metainfo.xml" usr/share/doc/ops-console/README.md; do
   [ -f "$work/root/$file" ] || fail "not installed: /$file"
 done
 
