@@ -64,6 +64,11 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
     m_databaseLabel->setTextFormat(Qt::PlainText);
     m_databaseLabel->setObjectName(QStringLiteral("databaseStatus"));
     statusBar()->addWidget(m_databaseLabel, 1);
+    m_transportLabel = new QLabel(this);
+    m_transportLabel->setTextFormat(Qt::PlainText);  // the host name comes from the settings
+    m_transportLabel->setObjectName(QStringLiteral("transportSecurity"));
+    m_transportLabel->hide();
+    statusBar()->addPermanentWidget(m_transportLabel);
     m_poolLabel = new QLabel(this);
     m_poolLabel->setTextFormat(Qt::PlainText);
     m_poolLabel->setObjectName(QStringLiteral("poolStatus"));
@@ -175,6 +180,56 @@ void MainWindow::showDatabaseReady(const ops::services::DatabaseStatus& status)
 {
     m_databaseLabel->setStyleSheet(QString());
     m_databaseLabel->setText(status.summary());
+    showTransportSecurity(status);
+}
+
+QString MainWindow::transportSecurityText() const
+{
+    return m_transportLabel->text();
+}
+
+void MainWindow::showTransportSecurity(const ops::services::DatabaseStatus& status)
+{
+    using ops::services::TransportSecurity;
+    const QString protocol = status.tls.protocol;
+    const QString cipher = status.tls.cipher;
+    QString text;
+    QString toolTip;
+    QString style;
+    switch (status.transport) {
+    case TransportSecurity::Local:
+        break;  // nothing crosses the network: no note
+    case TransportSecurity::Verified:
+        text = tr("TLS %1 · server verified").arg(protocol);
+        toolTip = tr("Encrypted with %1 (%2). The server's certificate and host name were verified (sslmode=verify-full).")
+                      .arg(protocol, cipher);
+        style = QStringLiteral("color: #1b5e20;");
+        break;
+    case TransportSecurity::HostNotVerified:
+        text = tr("TLS %1 · host name not verified").arg(protocol);
+        toolTip = tr("Encrypted with %1 (%2), and the certificate is signed by your CA, but its host name is not checked "
+                     "(sslmode=verify-ca): any server with a certificate from that CA could stand in. Set "
+                     "sslmode=verify-full.").arg(protocol, cipher);
+        style = QStringLiteral("color: #8a5a00;");
+        break;
+    case TransportSecurity::NotVerified:
+        text = tr("TLS %1 · server not verified").arg(protocol);
+        toolTip = tr("Encrypted with %1 (%2), but the server's certificate is not checked: a machine in the middle could "
+                     "impersonate it. Set sslmode=verify-full and a CA file.").arg(protocol, cipher);
+        style = QStringLiteral("color: #8a5a00;");
+        break;
+    case TransportSecurity::Cleartext:
+        text = tr("Connected to %1 without TLS: passwords and data cross the network in clear; set sslmode=verify-full")
+                   .arg(status.host);
+        toolTip = tr("The database is on another machine and this connection is not encrypted. Set sslmode=verify-full "
+                     "and the server's CA file in the connection settings.");
+        style = QStringLiteral("color: #b00020; font-weight: bold;");
+        break;
+    }
+    m_transportLabel->setText(text);
+    m_transportLabel->setToolTip(ops::widgets::plainToolTip(toolTip));
+    m_transportLabel->setStyleSheet(style);
+    m_transportLabel->setVisible(!text.isEmpty());
 }
 
 void MainWindow::showDatabaseFailed(const ops::services::Error& error)

@@ -28,6 +28,9 @@ public:
     void setPanel(Tab tab, QWidget* panel);
     QString databaseStatusText() const;
     QString poolStatusText() const;
+    // The connection's protection: a warning for a remote host without TLS, a note otherwise
+    // (empty for a local socket or loopback without TLS).
+    QString transportSecurityText() const;
     // Saves one PNG per tab into `directory`, named after the tab ("health.png", ...).
     // Returns the files written, or an error naming the one that failed.
     ops::services::Result<QStringList> saveScreenshots(const QString& directory);
@@ -57,9 +60,11 @@ protected:
 
 private:
     void createMenus();
+    void showTransportSecurity(const ops::services::DatabaseStatus& status);
     QTabWidget* m_tabs = nullptr;
     QLabel* m_databaseLabel = nullptr;
     QLabel* m_poolLabel = nullptr;
+    QLabel* m_transportLabel = nullptr;
     QLabel* m_identityLabel = nullptr;
     QComboBox* m_projectSwitcher = nullptr;
     QAction* m_manageProjects = nullptr;

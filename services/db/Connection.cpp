@@ -215,6 +215,17 @@ Result<void> Connection::execScript(const QString& sql)
     return dberror::fromResult(raw, m_conn);
 }
 
+TlsSession Connection::tlsSession() const
+{
+    TlsSession session;
+    session.inUse = PQsslInUse(m_conn) == 1;
+    if (session.inUse) {
+        session.protocol = QString::fromLatin1(PQsslAttribute(m_conn, "protocol"));
+        session.cipher = QString::fromLatin1(PQsslAttribute(m_conn, "cipher"));
+    }
+    return session;
+}
+
 bool Connection::cancel()
 {
     if (!m_cancel)

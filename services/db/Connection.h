@@ -9,6 +9,7 @@
 
 #include "common/Result.h"
 #include "db/ConnectionOptions.h"
+#include "db/TransportSecurity.h"
 
 #include <QByteArray>
 #include <QDateTime>
@@ -101,6 +102,8 @@ public:
     int serverVersion() const { return PQserverVersion(m_conn); }
     int backendPid() const { return PQbackendPID(m_conn); }
     int socket() const { return PQsocket(m_conn); }
+    // Whether this session is encrypted, and with which protocol and cipher.
+    TlsSession tlsSession() const;
     // Asks the server to cancel the running statement. Safe from another thread (libpq's PQcancel).
     bool cancel();
     // Reads pending input without blocking and reports whether the connection is still usable:

@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: MIT
 #include "db/ConnectionOptions.h"
 
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
 #include <QRegularExpression>
 #include <QStringList>
 
@@ -37,6 +40,18 @@ QString displayValue(const QString& value)
     return at < 0 ? value : value.left(at) + QStringLiteral("…");
 }
 
+// A host or address that never leaves the machine: a socket directory or a loopback name/address.
+bool isLoopback(const QString& host)
+{
+    return host.startsWith(QLatin1Char('/')) || host == QLatin1String("localhost") || host.startsWith(QLatin1String("127."))
+           || host == QLatin1String("::1");
+}
+
+bool verifiesCertificate(const QString& sslMode)
+{
+    return sslMode == QLatin1String("verify-ca") || sslMode == QLatin1String("verify-full");
+}
+
 QString quoteConninfoValue(const QString& value)
 {
     QString escaped = value;
@@ -59,7 +74,87 @@ Result<ConnectionOptions> ConnectionOptions::fromConnectionString(const QString&
     }
     ConnectionOptions options;
     options.m_connectionString = connectionString;
+    // libpq checks sslmode only when connecting, and a missing CA file shows up as a failed
+    // handshake: both are refused here with a message that says what to change.
+    if (auto tls = validateTls(options.parsedValue("sslmode"), options.parsedValue("sslrootcert"), options.host()); !tls)
+        return tls.error();
     return options;
+}
+
+QStringList ConnectionOptions::sslModes()
+{
+    return {QStringLiteral("disable"), QStringLiteral("allow"),     QStringLiteral("prefer"),
+            QStringLiteral("require"), QStringLiteral("verify-ca"), QStringLiteral("verify-full")};
+}
+
+Result<void> ConnectionOptions::validateTls(const QString& sslMode, const QString& caFile, const QString& host)
+{
+    // Values may come from a mistyped connection string, where libpq reads "sslmode= password=x"
+    // as the mode "password=x": messages show them cut at the first '=' (displayValue()).
+    const QString mode = sslMode.isEmpty() ? QStringLiteral("prefer") : sslMode;
+    if (!sslModes().contains(mode))
+        return Error::make(ErrorKind::InvalidInput, QStringLiteral("unknown sslmode \"%1\": use one of %2")
+                                                        .arg(displayValue(mode), sslModes().join(QStringLiteral(", "))));
+    if (verifiesCertificate(mode)) {
+        for (const QString& one : host.split(QLatin1Char(','))) {
+            if (one.isEmpty() || one.startsWith(QLatin1Char('/')))
+                return Error::make(ErrorKind::InvalidInput,
+                                   QStringLiteral("sslmode=%1 verifies the server's certificate, but %2 is a Unix socket, where TLS "
+                                                  "is never used: give the server's host name (host=db.example.com), or use "
+                                                  "sslmode=disable for a local socket")
+                                       .arg(mode, one.isEmpty() ? QStringLiteral("the default host") : displayValue(one)));
+        }
+    }
+    if (!caFile.isEmpty()) {
+        const QString shown = displayValue(caFile);
+        const QFileInfo info(caFile);
+        if (!info.exists())
+            return Error::make(ErrorKind::InvalidInput, QStringLiteral("the CA file %1 does not exist").arg(shown));
+        if (!info.isFile())
+            return Error::make(ErrorKind::InvalidInput, QStringLiteral("the CA file %1 is not a file").arg(shown));
+        QFile file(caFile);
+        if (!file.open(QIODevice::ReadOnly))
+            return Error::make(ErrorKind::InvalidInput,
+                               QStringLiteral("the CA file %1 cannot be read: %2").arg(shown, file.errorString()));
+        if (!file.read(1 << 20).contains("-----BEGIN CERTIFICATE-----"))
+            return Error::make(ErrorKind::InvalidInput,
+                               QStringLiteral("the CA file %1 holds no PEM certificate (no \"-----BEGIN CERTIFICATE-----\" line)")
+                                   .arg(shown));
+    } else if (verifiesCertificate(mode)) {
+        const QString libpqDefault = QDir::homePath() + QStringLiteral("/.postgresql/root.crt");
+        if (!QFileInfo::exists(libpqDefault))
+            return Error::make(ErrorKind::InvalidInput,
+                               QStringLiteral("sslmode=%1 needs the CA certificate that signed the server's certificate: choose a "
+                                              "CA file (sslrootcert=/path/to/ca.crt), or install it as %2 (libpq's default, "
+                                              "which does not exist)")
+                                   .arg(mode, libpqDefault));
+    }
+    return {};
+}
+
+Result<ConnectionOptions> ConnectionOptions::withTls(const QString& sslMode, const QString& caFile) const
+{
+    ConnectionOptions copy = *this;
+    if (!sslMode.isEmpty())
+        copy.m_sslModeOverride = sslMode;
+    if (!caFile.isEmpty())
+        copy.m_sslRootCertOverride = caFile;
+    if (auto tls = validateTls(copy.sslMode(), copy.sslRootCert(), copy.host()); !tls)
+        return tls.error();
+    return copy;
+}
+
+QString ConnectionOptions::sslMode() const
+{
+    if (!m_sslModeOverride.isEmpty())
+        return m_sslModeOverride;
+    const QString mode = parsedValue("sslmode");
+    return mode.isEmpty() ? QStringLiteral("prefer") : mode;
+}
+
+QString ConnectionOptions::sslRootCert() const
+{
+    return m_sslRootCertOverride.isEmpty() ? parsedValue("sslrootcert") : m_sslRootCertOverride;
 }
 
 ConnectionOptions ConnectionOptions::forSocket(const QString& socketDirectory, int port, const QString& database,
@@ -127,6 +222,10 @@ LibpqParameters ConnectionOptions::libpqParameters() const
         parameters.emplace_back("dbname", m_databaseOverride.toUtf8());
     if (!m_userOverride.isEmpty())
         parameters.emplace_back("user", m_userOverride.toUtf8());
+    if (!m_sslModeOverride.isEmpty())
+        parameters.emplace_back("sslmode", m_sslModeOverride.toUtf8());
+    if (!m_sslRootCertOverride.isEmpty())
+        parameters.emplace_back("sslrootcert", m_sslRootCertOverride.toUtf8());
     return LibpqParameters(std::move(parameters));
 }
 
@@ -165,16 +264,20 @@ QString ConnectionOptions::user() const
 
 bool ConnectionOptions::isLocal() const
 {
-    const QString hosts = host();
-    if (hosts.isEmpty())
-        return true;  // libpq's default: the Unix socket
-    for (const QString& one : hosts.split(QLatin1Char(','))) {
-        const bool local = one.startsWith(QLatin1Char('/')) || one == QLatin1String("localhost")
-                           || one.startsWith(QLatin1String("127.")) || one == QLatin1String("::1");
-        if (!local)
-            return false;
+    // Both the names the user configured and the addresses must stay on this machine; with
+    // neither, libpq uses its default Unix socket.
+    for (const QString& list : {parsedValue("host"), parsedValue("hostaddr")}) {
+        for (const QString& one : list.split(QLatin1Char(','), Qt::SkipEmptyParts)) {
+            if (!isLoopback(one))
+                return false;
+        }
     }
     return true;
+}
+
+QString ConnectionOptions::displayHost() const
+{
+    return displayValue(host());
 }
 
 QString ConnectionOptions::displayLocation() const

@@ -6,6 +6,8 @@
 // Adds the console's defaults (application name, connect timeout, TCP keepalives and
 // tcp_user_timeout for remote hosts) underneath whatever the user's string says, so the user's
 // string always wins. Multiple hosts and target_session_attrs pass through untouched.
+// TLS: sslmode and sslrootcert (the CA file) come from the string or from withTls(), and are
+// checked before any connection is tried (validateTls()).
 // A value type; any thread.
 
 #include "common/Result.h"
@@ -45,6 +47,20 @@ public:
     static ConnectionOptions forSocket(const QString& socketDirectory, int port, const QString& database,
                                        const QString& user);
 
+    // The sslmode values libpq 15 knows, weakest first: disable, allow, prefer, require, verify-ca,
+    // verify-full.
+    static QStringList sslModes();
+    // Checks a TLS choice before connecting, for the settings dialog and for every connection
+    // string: an unknown mode; a CA file that is missing, unreadable or not a PEM certificate;
+    // verify-ca or verify-full without a CA file (unless libpq's default ~/.postgresql/root.crt
+    // exists); verify-ca or verify-full to a Unix socket (TLS is never used there). An empty mode
+    // is libpq's default, prefer. `host` is what the user typed (comma-separated for several hosts,
+    // empty for the default socket). The error says what to change.
+    static Result<void> validateTls(const QString& sslMode, const QString& caFile, const QString& host);
+    // A copy with these TLS settings in place of the string's (an empty caFile keeps the string's).
+    // Validated like validateTls().
+    Result<ConnectionOptions> withTls(const QString& sslMode, const QString& caFile) const;
+
     // A copy that connects to another database on the same server (tests, bootstrap).
     ConnectionOptions withDatabase(const QString& database) const;
     ConnectionOptions withUser(const QString& user) const;
@@ -56,8 +72,17 @@ public:
     // For the status bar and logs: "socket /path/run (db ops)" or "db.example.com:5432 (db postgres)".
     // Never contains a password.
     QString displayLocation() const;
-    // True for Unix sockets and loopback hosts (no TLS warning, no keepalive tuning needed).
+    // The configured host name(s) as displayLocation() shows them ("db.example.com"), never a password.
+    QString displayHost() const;
+    // True for Unix sockets and loopback hosts (no TLS warning, no keepalive tuning needed). A host
+    // name counts as the user wrote it: "db.example.com" is not local even when hostaddr points to
+    // 127.0.0.1 (the name is what the user configured, the address may change), and "localhost"
+    // with a non-loopback hostaddr is not local either.
     bool isLocal() const;
+
+    // The sslmode libpq will use ("prefer" when nothing says otherwise) and the CA file (empty: libpq's default).
+    QString sslMode() const;
+    QString sslRootCert() const;
 
     QString host() const;
     QString database() const;
@@ -69,6 +94,8 @@ private:
     QString m_connectionString;  // may hold a password: kept in memory only, never logged
     QString m_databaseOverride;
     QString m_userOverride;
+    QString m_sslModeOverride;
+    QString m_sslRootCertOverride;
     QString m_applicationName{QStringLiteral("ops-console")};
     QString parsedValue(const char* keyword) const;
 };

@@ -56,6 +56,11 @@ Result<DatabaseStatus> DatabaseBootstrap::start()
     if (!version)
         return version.error();
     status.serverVersion = version->scalar().section(QLatin1Char(' '), 0, 0);
+    status.host = status.embedded ? QString() : m_options.displayHost();
+    status.tls = (*connection)->tlsSession();
+    status.transport = classifyTransport(m_options, status.tls);
+    if (status.transport == TransportSecurity::Cleartext)
+        qCWarning(lcBootstrap) << "connected to" << status.host << "without TLS: set sslmode=verify-full";
 
     auto migrations = Migrator::load();
     if (!migrations)

@@ -9,6 +9,7 @@
 
 #include "common/Result.h"
 #include "db/ConnectionOptions.h"
+#include "db/TransportSecurity.h"
 
 #include <QString>
 #include <QStringList>
@@ -31,6 +32,9 @@ struct DatabaseStatus {
     bool reusedServer = false;  // embedded: the server was already running
     QString serverVersion;      // e.g. "15.18"
     QString location;           // socket or host, never a password
+    QString host;               // the host name as configured (for the TLS warning); empty for the embedded socket
+    TlsSession tls;             // what the console's session negotiated
+    TransportSecurity transport = TransportSecurity::Local;
     int schemaVersion = 0;
     QStringList appliedMigrations;
     QString summary() const;    // one line for the status bar

@@ -236,14 +236,16 @@ Result<void> EmbeddedPostgres::initializeCluster()
 QString EmbeddedPostgres::serverOptionsArgument() const
 {
     QStringList options{QStringLiteral("-k %1").arg(shellQuote(m_socketDirectory)),
-                        QStringLiteral("-p %1").arg(port),
-                        QStringLiteral("-c listen_addresses=''"),
+                        QStringLiteral("-p %1").arg(m_options.port),
+                        QStringLiteral("-c listen_addresses=%1").arg(shellQuote(m_options.listenAddresses)),
                         QStringLiteral("-c unix_socket_permissions=0700")};
     if (!m_options.durable) {
         options << QStringLiteral("-c fsync=off") << QStringLiteral("-c synchronous_commit=off")
                 << QStringLiteral("-c full_page_writes=off");
     }
     options << QStringLiteral("-c max_connections=200");
+    for (const QString& setting : m_options.serverSettings)
+        options << QStringLiteral("-c %1").arg(shellQuote(setting));
     return options.join(QLatin1Char(' '));
 }
 
@@ -401,12 +403,12 @@ Result<void> EmbeddedPostgres::stop()
 
 ConnectionOptions EmbeddedPostgres::connectionOptions() const
 {
-    return ConnectionOptions::forSocket(m_socketDirectory, port, m_options.database, superuser());
+    return ConnectionOptions::forSocket(m_socketDirectory, m_options.port, m_options.database, superuser());
 }
 
 ConnectionOptions EmbeddedPostgres::maintenanceOptions() const
 {
-    return ConnectionOptions::forSocket(m_socketDirectory, port, QStringLiteral("postgres"), superuser());
+    return ConnectionOptions::forSocket(m_socketDirectory, m_options.port, QStringLiteral("postgres"), superuser());
 }
 
 QString EmbeddedPostgres::logTail(int lines) const

@@ -26,6 +26,10 @@ struct EmbeddedPostgresOptions {
     bool durable = true;            // false for throwaway clusters (tests): fsync and friends off
     bool stopWhenProcessExits = false;  // a watchdog stops the server if this process dies (tests)
     std::chrono::seconds startTimeout{60};
+    // Tests of TCP and TLS only (the console itself never listens on TCP):
+    int port = 5432;                // names the socket file, and the TCP port when listenAddresses is set
+    QString listenAddresses;        // empty: the Unix socket only; e.g. "127.0.0.1"
+    QStringList serverSettings;     // more "name=value" settings (ssl=on, ssl_cert_file=...), after the defaults
 };
 
 class EmbeddedPostgres final {
@@ -49,7 +53,8 @@ public:
     QString socketDirectory() const { return m_socketDirectory; }
     QString logFile() const { return m_baseDirectory + QStringLiteral("/server.log"); }
     QString superuser() const { return QStringLiteral("postgres"); }
-    static constexpr int port = 5432;  // names the socket file only: there is no TCP listener
+    static constexpr int port = 5432;  // the default port: names the socket file only, there is no TCP listener
+    int serverPort() const { return m_options.port; }  // the port this server uses (socket file, TCP if any)
 
 private:
     struct ProcessOutcome {

@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "MainWindow.h"
+#include "TestCertificates.h"
+#include "TestCluster.h"
 
 #include <QDir>
 #include <QImage>
@@ -11,6 +13,8 @@
 #include <gtest/gtest.h>
 
 using ops::app::MainWindow;
+using ops::testing::TestCertificates;
+using ops::testing::TestCluster;
 using namespace ops::services;
 
 TEST(MainWindowTest, HasTheFourTabsInTheOrderOfTheTeamsDay)
@@ -85,4 +89,56 @@ TEST(MainWindowTest, StatusBarShowsTheConsolesOwnPool)
     metrics.circuit.state = CircuitState::Open;
     window.showPoolMetrics(metrics);
     EXPECT_TRUE(window.poolStatusText().startsWith(QLatin1String("Pool OPEN")));
+}
+
+// A real server on 127.0.0.1 with TLS available, reached the way the console starts
+// (DatabaseBootstrap): by a name that is not local without TLS the status bar warns, persistently,
+// in the words of issue 8; with verify-full it shows the protocol and that the server was verified.
+TEST(MainWindowTest, StatusBarWarnsWhenARemoteNameIsReachedWithoutTls)
+{
+    auto pki = TestCertificates::create();
+    ASSERT_TRUE(pki.ok()) << pki.error().toString().toStdString();
+    auto cluster = TestCluster::startOnLoopback({QStringLiteral("ssl=on"), QStringLiteral("ssl_cert_file=") + (*pki)->serverCertificate(),
+                                                 QStringLiteral("ssl_key_file=") + (*pki)->serverKey()});
+    ASSERT_TRUE(cluster.ok()) << cluster.error().toString().toStdString() << cluster.error().detail.toStdString();
+    auto database = (*cluster)->createDatabase();
+    ASSERT_TRUE(database.ok()) << database.error().toString().toStdString();
+    const auto dsn = [&](const QString& host, const QString& tls) {
+        return QStringLiteral("%1 port=%2 dbname=%3 user=postgres %4").arg(host).arg((*cluster)->tcpPort()).arg(database->database(), tls);
+    };
+
+    MainWindow window;
+    window.show();
+    DatabaseBootstrap plain(DatabaseTarget{dsn(QStringLiteral("host=db.example.test hostaddr=127.0.0.1"), QStringLiteral("sslmode=disable")),
+                                           QString()});
+    auto status = plain.start();
+    ASSERT_TRUE(status.ok()) << status.error().toString().toStdString();
+    window.showDatabaseReady(status.value());
+    EXPECT_EQ(window.transportSecurityText(),
+              QStringLiteral("Connected to db.example.test without TLS: passwords and data cross the network in clear; "
+                             "set sslmode=verify-full"));
+    auto* label = window.findChild<QLabel*>(QStringLiteral("transportSecurity"));
+    ASSERT_TRUE(label);
+    EXPECT_TRUE(label->isVisible());
+    EXPECT_EQ(label->textFormat(), Qt::PlainText);
+    window.showPoolMetrics(PoolMetrics{});  // other status updates leave the warning in place
+    EXPECT_TRUE(window.transportSecurityText().startsWith(QLatin1String("Connected to db.example.test without TLS")));
+    ASSERT_TRUE(plain.shutdown().ok());
+
+    DatabaseBootstrap verified(DatabaseTarget{dsn(QStringLiteral("host=localhost"),
+                                                  QStringLiteral("sslmode=verify-full sslrootcert=") + (*pki)->caFile()),
+                                              QString()});
+    status = verified.start();
+    ASSERT_TRUE(status.ok()) << status.error().toString().toStdString();
+    window.showDatabaseReady(status.value());
+    EXPECT_TRUE(window.transportSecurityText().startsWith(QLatin1String("TLS TLSv1."))) << window.transportSecurityText().toStdString();
+    EXPECT_TRUE(window.transportSecurityText().endsWith(QLatin1String("server verified")));
+    ASSERT_TRUE(verified.shutdown().ok());
+
+    // The embedded socket: nothing crosses the network, no note at all.
+    DatabaseStatus embedded;
+    embedded.embedded = true;
+    window.showDatabaseReady(embedded);
+    EXPECT_TRUE(window.transportSecurityText().isEmpty());
+    EXPECT_FALSE(label->isVisible());
 }

@@ -3,10 +3,12 @@
 // only), an administrator (member of A) and an outsider (member of nothing), and with raw SQL try
 // what each must not do. The targets come from the catalog (every table, partition, trigger and
 // function in schema ops), so objects added by later migrations are attacked without editing this
-// file. Every attempt must fail; a summary per role is printed.
+// file. Every attempt must fail (or, for functions without an id, leave other projects untouched);
+// a summary per role is printed.
 #include "TestCluster.h"
 
 #include <QCoreApplication>
+#include <QRegularExpression>
 
 #include <gtest/gtest.h>
 
@@ -92,6 +94,8 @@ protected:
         ownerValue(QStringLiteral("SELECT ops.set_health_retention($1, 7, 90)"), p);
         ownerValue(QStringLiteral("SELECT ops.acquire_collector_lease($1, 'seed', 60000)"), p);
         ownerValue(QStringLiteral("SELECT ops.set_health_threshold($1, 'latency_ms', 500)"), p);
+        ownerValue(QStringLiteral("SELECT ops.add_maintenance_once($1, NULL, now(), now() + interval '1 hour', 'seed')"), p);
+        ownerValue(QStringLiteral("SELECT ops.raise_health_alert($1, 'seed', 'monitor_down', 'web', 'seeded alert')"), {monitor});
         ownerValue(QStringLiteral("SELECT ops.record_load_test($1, 'http://127.0.0.1:1/', 10, 2, 1000, now(), 100, 10, 10, false, "
                                   "100, 1, 2, 3, '{}')"), p);
         ownerValue(QStringLiteral("SELECT ops.report_violation($1, now(), 'm', 'a', 's', 'network', 'connect', 'example.org:443', "
@@ -144,17 +148,19 @@ protected:
         return values;
     }
 
-    // Catalog discovery: every table and partition in ops, and those with a project column.
+    // Catalog discovery: every table and partition in ops, and those with a project column (with
+    // or without the partitions, whose rows their parent table shows too).
     QStringList opsTables()
     {
         return ownerColumn(QStringLiteral("SELECT c.oid::regclass::text FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
                                           "WHERE n.nspname = 'ops' AND c.relkind IN ('r', 'p') ORDER BY 1"));
     }
-    QStringList projectTables()
+    QStringList projectTables(bool withPartitions = true)
     {
         return ownerColumn(QStringLiteral("SELECT c.oid::regclass::text FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
                                           "JOIN pg_attribute a ON a.attrelid = c.oid AND a.attname = 'project_id' AND NOT a.attisdropped "
-                                          "WHERE n.nspname = 'ops' AND c.relkind IN ('r', 'p') ORDER BY 1"));
+                                          "WHERE n.nspname = 'ops' AND c.relkind IN ('r', 'p') AND ($1 OR NOT c.relispartition) ORDER BY 1"),
+                           {withPartitions});
     }
 
     void addAttacker(const QString& label, const QString& group)
@@ -199,8 +205,9 @@ protected:
     // A value of `type` for parameter `name` of a function under attack, aimed at project `target`:
     // p_project gets the project's id, p_<thing> gets the id of the project's row in the table named
     // after the thing (p_rollout -> ops.rollouts, p_task -> ops.plan_tasks), anything else a
-    // plausible constant of its type.
-    QString argumentFor(const QString& name, const QString& type, const SeededProject& target, const Attacker& who)
+    // plausible constant of its type; times are `when`.
+    QString argumentFor(const QString& name, const QString& type, const SeededProject& target, const Attacker& who,
+                        const QString& when = QStringLiteral("2026-01-01"))
     {
         const bool isArray = type.endsWith(QStringLiteral("[]"));
         const QString element = isArray ? type.chopped(2) : type;
@@ -213,7 +220,7 @@ protected:
         } else if (element == QStringLiteral("boolean")) {
             value = QStringLiteral("true");
         } else if (element.startsWith(QStringLiteral("timestamp")) || element == QStringLiteral("date")) {
-            value = QStringLiteral("2026-01-01");
+            value = when;
         } else if (element == QStringLiteral("interval")) {
             value = QStringLiteral("1 day");
         } else if (element == QStringLiteral("jsonb") || element == QStringLiteral("json")) {
@@ -250,11 +257,64 @@ protected:
         return target.id;
     }
 
+    // One function of schema ops as the catalog describes it.
+    struct CatalogFunction {
+        QString name;  // regproc text, e.g. "ops.start_rollout"
+        QStringList argumentNames;
+        QStringList argumentTypes;
+    };
+
+    // Every function in ops that can read or change data (no triggers, nothing immutable), either
+    // those taking an id (a bigint or bigint[] parameter) or those taking none.
+    std::vector<CatalogFunction> catalogFunctions(bool takingAnId)
+    {
+        auto rows = m_owner->exec(QStringLiteral(
+            "SELECT p.oid::regproc::text, "
+            "       (SELECT array_agg(coalesce(p.proargnames[i + 1], '') ORDER BY i) FROM generate_series(0, p.pronargs - 1) i)::text[], "
+            "       (SELECT array_agg(format_type(p.proargtypes[i], NULL) ORDER BY i) FROM generate_series(0, p.pronargs - 1) i)::text[] "
+            "FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace "
+            "WHERE n.nspname = 'ops' AND p.prokind = 'f' AND p.provolatile <> 'i' AND p.prorettype <> 'trigger'::regtype "
+            "  AND ('bigint'::regtype = ANY (p.proargtypes::oid[]) OR 'bigint[]'::regtype = ANY (p.proargtypes::oid[])) = $1 "
+            "ORDER BY 1"), {takingAnId});
+        EXPECT_TRUE(rows.ok()) << rows.error().toString().toStdString();
+        std::vector<CatalogFunction> functions;
+        const auto list = [](const QString& array) {
+            return array.isEmpty() ? QStringList() : array.mid(1).chopped(1).remove(QLatin1Char('"')).split(QLatin1Char(','));
+        };
+        for (int row = 0; rows && row < rows->rowCount(); ++row)
+            functions.push_back({rows->text(row, 0), list(rows->text(row, 1)), list(rows->text(row, 2))});
+        return functions;
+    }
+
+    // "SELECT * FROM f($1::bigint, $2::text)" with arguments from argumentFor().
+    std::pair<QString, SqlParams> callOf(const CatalogFunction& function, const SeededProject& target, const Attacker& who,
+                                         const QString& when = QStringLiteral("2026-01-01"))
+    {
+        QStringList placeholders;
+        SqlParams params;
+        for (int i = 0; i < function.argumentTypes.size(); ++i) {
+            placeholders << QStringLiteral("$%1::%2").arg(i + 1).arg(function.argumentTypes[i]);
+            params.emplace_back(argumentFor(function.argumentNames.value(i), function.argumentTypes[i], target, who, when));
+        }
+        return {QStringLiteral("SELECT * FROM %1(%2)").arg(function.name, placeholders.join(QStringLiteral(", "))), params};
+    }
+
+    // What the owner sees of the whole schema: its relations (a new partition, a dropped one),
+    // every project and membership, and project A's data.
+    QString globalFingerprint()
+    {
+        return ownerValue(QStringLiteral("SELECT md5(string_agg(c.relname, ',' ORDER BY c.relname)) FROM pg_class c "
+                                         "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'ops'"))
+               + ownerValue(QStringLiteral("SELECT md5(string_agg(p::text, ',' ORDER BY p.id)) FROM ops.projects p"))
+               + ownerValue(QStringLiteral("SELECT md5(string_agg(m.project_id || m.member, ',' ORDER BY 1)) FROM ops.project_members m"))
+               + fingerprint(m_a);
+    }
+
     // What the owner sees of project B, to prove that no attempt changed it.
     QString fingerprint(const SeededProject& project)
     {
         QString all;
-        for (const QString& table : projectTables())
+        for (const QString& table : projectTables(/*withPartitions=*/false))
             all += ownerValue(QStringLiteral("SELECT md5(coalesce(string_agg(t::text, ',' ORDER BY t::text), '')) FROM %1 t "
                                              "WHERE project_id = $1").arg(table), {project.id});
         return all + ownerValue(QStringLiteral("SELECT count(*) FROM ops.audit_log WHERE project_id = $1"), {project.id});
@@ -324,38 +384,112 @@ TEST_F(RoleAttackTest, NoRoleReadsAnotherProjectsRows)
 // and are skipped.
 TEST_F(RoleAttackTest, NoFunctionReachesAnotherProject)
 {
-    auto functions = m_owner->exec(QStringLiteral(
-        "SELECT p.oid::regproc::text, "
-        "       (SELECT array_agg(coalesce(p.proargnames[i + 1], '') ORDER BY i) FROM generate_series(0, p.pronargs - 1) i)::text[], "
-        "       (SELECT array_agg(format_type(p.proargtypes[i], NULL) ORDER BY i) FROM generate_series(0, p.pronargs - 1) i)::text[] "
-        "FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace "
-        "WHERE n.nspname = 'ops' AND p.prokind = 'f' AND p.provolatile <> 'i' AND p.prorettype <> 'trigger'::regtype "
-        "  AND ('bigint'::regtype = ANY (p.proargtypes::oid[]) OR 'bigint[]'::regtype = ANY (p.proargtypes::oid[])) "
-        "ORDER BY 1"));
-    ASSERT_TRUE(functions.ok()) << functions.error().toString().toStdString();
-    ASSERT_GE(functions->rowCount(), 30) << "the catalog query found too few functions to be meaningful";
+    const std::vector<CatalogFunction> functions = catalogFunctions(/*takingAnId=*/true);
+    ASSERT_GE(functions.size(), 30u) << "the catalog query found too few functions to be meaningful";
 
     const QString before = fingerprint(m_b);
     for (Attacker& who : m_attackers) {
         if (who.label == QStringLiteral("admin"))
             continue;  // an administrator manages every project's membership by design
-        for (int row = 0; row < functions->rowCount(); ++row) {
-            const QString function = functions->text(row, 0);
-            const QStringList names = functions->text(row, 1).mid(1).chopped(1).split(QLatin1Char(','));
-            const QStringList types = functions->text(row, 2).mid(1).chopped(1).split(QLatin1Char(','));
-            QStringList placeholders;
-            SqlParams params;
-            for (int i = 0; i < types.size(); ++i) {
-                const QString type = QString(types[i]).remove(QLatin1Char('"'));
-                placeholders << QStringLiteral("$%1::%2").arg(i + 1).arg(type);
-                params.emplace_back(argumentFor(names.value(i), type, m_b, who));
-            }
-            mustFail(who, QStringLiteral("call %1 on project B").arg(function),
-                     QStringLiteral("SELECT * FROM %1(%2)").arg(function, placeholders.join(QStringLiteral(", "))), params,
-                     /*nothingIsRefusal=*/true);
+        for (const CatalogFunction& function : functions) {
+            const auto [sql, params] = callOf(function, m_b, who);
+            mustFail(who, QStringLiteral("call %1 on project B").arg(function.name), sql, params, /*nothingIsRefusal=*/true);
         }
     }
     EXPECT_EQ(fingerprint(m_b), before) << "an attempt changed project B";
+}
+
+// Every function in ops that takes no id (project creation, partition housekeeping, role lookups,
+// and whatever later migrations add), called by every role, the administrator of project A
+// included, with plausible arguments and with a time far in the future. Each call is committed
+// (a refusal aside), so what it did is what the owner sees afterwards: project B must be unchanged
+// for everyone, and the viewer and the outsider (a member of no project) must change nothing at
+// all: no relation created or dropped, no project or membership, nothing in project A.
+TEST_F(RoleAttackTest, NoFunctionWithoutAnIdTouchesAnotherProject)
+{
+    const std::vector<CatalogFunction> functions = catalogFunctions(/*takingAnId=*/false);
+    ASSERT_GE(functions.size(), 6u) << "the catalog query found too few functions without an id to be meaningful";
+    for (Attacker& who : m_attackers) {
+        const bool mayChangeNothing = who.label == QStringLiteral("viewer") || who.label == QStringLiteral("outsider");
+        for (const CatalogFunction& function : functions) {
+            for (const QString& when : {QStringLiteral("2026-01-01"), QStringLiteral("2100-01-01")}) {
+                const auto [sql, params] = callOf(function, m_b, who, when);
+                const QString beforeB = fingerprint(m_b);
+                const QString beforeAll = mayChangeNothing ? globalFingerprint() : QString();
+                ++who.attempts;
+                auto result = who.connection->exec(sql, params);
+                if (!result) {
+                    ++who.refused;
+                    continue;
+                }
+                EXPECT_EQ(fingerprint(m_b).toStdString(), beforeB.toStdString())
+                    << who.label.toStdString() << " changed project B with " << sql.toStdString() << " (times " << when.toStdString() << ")";
+                if (mayChangeNothing) {
+                    EXPECT_EQ(globalFingerprint().toStdString(), beforeAll.toStdString())
+                        << who.label.toStdString() << " changed the database with " << sql.toStdString() << " (times " << when.toStdString() << ")";
+                }
+            }
+        }
+    }
+    // Members may create today's and tomorrow's partitions (the collector does), not years ahead:
+    // such a table would never expire.
+    for (const QString& label : {QStringLiteral("operator"), QStringLiteral("approver"), QStringLiteral("admin")})
+        mustFail(attacker(label), QStringLiteral("create a partition for 2100"),
+                 QStringLiteral("SELECT ops.ensure_health_partition('2100-01-01')"));
+}
+
+// A function given the id of another project's row must not tell whether that row exists: the
+// refusal for an existing row of project B and for an id that exists nowhere is the same (SQLSTATE
+// and message, the id aside). Before 0014 the deploy functions answered "no environment with id N"
+// (P0002) for a missing id and "not a member of project <B>" for an existing one.
+TEST_F(RoleAttackTest, RefusalsDoNotRevealWhetherAnIdExists)
+{
+    struct Probe {
+        QString table;  // where the id comes from
+        QString sql;    // $1 is the id
+    };
+    const std::vector<Probe> probes{
+        {QStringLiteral("ops.environments"), QStringLiteral("SELECT ops.start_rollout($1, 'deploy', 1, 'x', 'probe-key')")},
+        {QStringLiteral("ops.environments"), QStringLiteral("SELECT ops.record_deployment($1, 'p', 'v', 'c', 'u', now(), 'x', 'READY', "
+                                                            "'unknown', false, false)")},
+        {QStringLiteral("ops.environments"), QStringLiteral("SELECT ops.lock_environment($1, 'x', NULL)")},
+        {QStringLiteral("ops.environments"), QStringLiteral("SELECT ops.unlock_environment($1)")},
+        {QStringLiteral("ops.environments"), QStringLiteral("SELECT ops.record_platform_migration($1, 'm', now())")},
+        {QStringLiteral("ops.rollouts"), QStringLiteral("SELECT ops.advance_rollout($1, 'failed', 'x', '{}')")},
+        {QStringLiteral("ops.rollouts"), QStringLiteral("SELECT ops.claim_stale_rollout($1, 0)")},
+        {QStringLiteral("ops.monitors"), QStringLiteral("SELECT ops.set_monitor_config($1, '{}')")},
+        {QStringLiteral("ops.monitors"), QStringLiteral("SELECT ops.record_health_sample($1, 'seed', now(), 'up', 1, 200, 'ok', "
+                                                        "'closed', '{}', NULL)")},
+        {QStringLiteral("ops.monitors"), QStringLiteral("SELECT ops.raise_health_alert($1, 'seed', 'monitor_down', 'web', 'x')")},
+        {QStringLiteral("ops.health_alerts"), QStringLiteral("SELECT ops.acknowledge_health_alert($1)")},
+        {QStringLiteral("ops.maintenance_windows"), QStringLiteral("SELECT ops.remove_maintenance_window($1)")},
+        {QStringLiteral("ops.plan_tasks"), QStringLiteral("SELECT ops.set_task_done($1, true)")},
+        {QStringLiteral("ops.blockers"), QStringLiteral("SELECT ops.resolve_blocker($1, 'x')")},
+    };
+    // The message with the id (as a whole word, not inside a role name) taken out.
+    const auto withoutId = [](QString message, qint64 id) {
+        return message.replace(QRegularExpression(QStringLiteral("\\b%1\\b").arg(id)), QStringLiteral("<id>")).toStdString();
+    };
+    for (const QString& label : {QStringLiteral("operator"), QStringLiteral("outsider")}) {
+        Attacker& who = attacker(label);
+        for (const Probe& probe : probes) {
+            ASSERT_TRUE(m_b.rowIds.count(probe.table)) << "project B has no row in " << probe.table.toStdString();
+            const qint64 existing = m_b.rowIds.at(probe.table);
+            const qint64 missing = ownerValue(QStringLiteral("SELECT coalesce(max(id), 0) + 100000 FROM %1").arg(probe.table)).toLongLong();
+            auto onExisting = who.connection->exec(probe.sql, {existing});
+            auto onMissing = who.connection->exec(probe.sql, {missing});
+            who.attempts += 2;
+            ASSERT_FALSE(onExisting.ok()) << label.toStdString() << " reached project B's row: " << probe.sql.toStdString();
+            ASSERT_FALSE(onMissing.ok()) << probe.sql.toStdString();
+            who.refused += 2;
+            EXPECT_EQ(onExisting.error().sqlstate.toStdString(), "42501") << probe.sql.toStdString();
+            EXPECT_EQ(onMissing.error().sqlstate.toStdString(), onExisting.error().sqlstate.toStdString())
+                << label.toStdString() << " can tell a missing id from another project's: " << probe.sql.toStdString() << "\n  "
+                << onExisting.error().message.toStdString() << "\n  " << onMissing.error().message.toStdString();
+            EXPECT_EQ(withoutId(onMissing.error().message, missing), withoutId(onExisting.error().message, existing))
+                << label.toStdString() << " can tell a missing id from another project's: " << probe.sql.toStdString();
+        }
+    }
 }
 
 // The specific must-nots inside the attacker's own project A.

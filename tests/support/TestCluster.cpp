@@ -14,7 +14,11 @@
 
 #include <atomic>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 namespace ops::testing {
 
@@ -36,6 +40,24 @@ Result<void> copyTree(const QString& from, const QString& to)
     if (copied->exitCode != 0)
         return Error::make(ErrorKind::Io, QStringLiteral("copying %1 failed: %2").arg(from, QString::fromLocal8Bit(copied->output)));
     return {};
+}
+
+// A TCP port on 127.0.0.1 that nothing listens on right now (the kernel picks it). Another process
+// could take it before the server binds it; the server then fails to start with a clear log.
+int freeLoopbackPort()
+{
+    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t length = sizeof address;
+    int port = 0;
+    if (fd >= 0 && ::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0
+        && ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) == 0)
+        port = ntohs(address.sin_port);
+    if (fd >= 0)
+        ::close(fd);
+    return port;
 }
 } // namespace
 
@@ -95,7 +117,7 @@ Result<QString> TestCluster::preparedClusterCopy()
     return cache;
 }
 
-Result<void> TestCluster::boot()
+Result<void> TestCluster::boot(EmbeddedPostgresOptions options)
 {
     auto cache = preparedClusterCopy();
     if (!cache)
@@ -107,7 +129,6 @@ Result<void> TestCluster::boot()
     if (auto copied = copyTree(cache.value() + QStringLiteral("/postgres"), m_directory->path() + QStringLiteral("/postgres")); !copied)
         return copied;
 
-    EmbeddedPostgresOptions options;
     options.dataDirectory = m_directory->path();
     options.database = QStringLiteral("postgres");
     options.durable = false;
@@ -116,12 +137,34 @@ Result<void> TestCluster::boot()
     return m_server->start();
 }
 
+Result<std::unique_ptr<TestCluster>> TestCluster::startOnLoopback(const QStringList& settings)
+{
+    std::unique_ptr<TestCluster> cluster(new TestCluster);
+    cluster->m_private = true;
+    cluster->m_tcpPort = freeLoopbackPort();
+    if (cluster->m_tcpPort == 0)
+        return Error::make(ErrorKind::Io, QStringLiteral("no free TCP port on 127.0.0.1"));
+    EmbeddedPostgresOptions options;
+    options.port = cluster->m_tcpPort;
+    options.listenAddresses = QStringLiteral("127.0.0.1");
+    options.serverSettings = settings;
+    if (auto booted = cluster->boot(options); !booted)
+        return booted.error();
+    return cluster;
+}
+
+TestCluster::~TestCluster()
+{
+    if (m_private && m_server)
+        (void)m_server->stop();
+}
+
 TestCluster& TestCluster::shared()
 {
     auto& instance = sharedInstance();
     if (!instance) {
         instance.reset(new TestCluster);
-        if (auto booted = instance->boot(); !booted) {
+        if (auto booted = instance->boot(EmbeddedPostgresOptions{}); !booted) {
             const QString message = booted.error().toString() + QLatin1Char('\n') + booted.error().detail;
             instance.reset();
             ADD_FAILURE() << "the test PostgreSQL server did not start: " << message.toStdString();
@@ -167,7 +210,7 @@ QString TestCluster::connectionString(const QString& database, const QString& us
     };
     const ConnectionOptions target = options(database);
     return QStringLiteral("host=%1 port=%2 dbname=%3 user=%4")
-        .arg(quoted(target.host())).arg(EmbeddedPostgres::port).arg(quoted(database), quoted(user.isEmpty() ? target.user() : user));
+        .arg(quoted(target.host())).arg(m_server->serverPort()).arg(quoted(database), quoted(user.isEmpty() ? target.user() : user));
 }
 
 ProcessResult TestCluster::runConsole(const QString& binary, const QString& database, const QStringList& arguments,

@@ -26,6 +26,12 @@ public:
     // The process's server, started on first use. Fails the calling test when it cannot start.
     static TestCluster& shared();
     static void stopShared();
+    // A server of the caller's own (not the shared one) that also listens on TCP 127.0.0.1 at a free
+    // port, with `settings` ("ssl=on", "ssl_cert_file=/path", ...) added. Stopped when destroyed.
+    static ops::services::Result<std::unique_ptr<TestCluster>> startOnLoopback(const QStringList& settings);
+    ~TestCluster();
+    // The TCP port of a startOnLoopback() server (0 for the shared, socket-only one).
+    int tcpPort() const { return m_tcpPort; }
 
     // A new database with a unique name; Migrated copies the template with every migration applied.
     ops::services::Result<ops::services::ConnectionOptions> createDatabase(Schema schema = Schema::Migrated);
@@ -63,12 +69,14 @@ public:
 
 private:
     TestCluster() = default;
-    ops::services::Result<void> boot();
+    ops::services::Result<void> boot(ops::services::EmbeddedPostgresOptions options);
     static ops::services::Result<QString> preparedClusterCopy();
 
     std::unique_ptr<QTemporaryDir> m_directory;
     std::unique_ptr<ops::services::EmbeddedPostgres> m_server;
     int m_databaseCounter = 0;
+    int m_tcpPort = 0;
+    bool m_private = false;  // stopped by the destructor (the shared one by stopShared())
 };
 
 } // namespace ops::testing

@@ -73,3 +73,67 @@ TEST(ConnectionOptionsTest, OverridesDatabaseAndUserLast)
     EXPECT_EQ(parameters.pairs().back().first, QByteArray("user"));
     EXPECT_TRUE(options.displayLocation().startsWith(QLatin1String("socket /tmp/sock dir")));
 }
+
+// The name the user configured decides: a remote-looking name is remote even when hostaddr points
+// at loopback, and "localhost" with a remote hostaddr is remote too (the traffic leaves the machine).
+TEST(ConnectionOptionsTest, ANameOrAnAddressOffTheMachineIsNotLocal)
+{
+    const auto local = [](const char* text) {
+        auto options = ConnectionOptions::fromConnectionString(QString::fromLatin1(text));
+        EXPECT_TRUE(options.ok()) << text;
+        return options && options->isLocal();
+    };
+    EXPECT_FALSE(local("host=db.example.test hostaddr=127.0.0.1"));
+    EXPECT_FALSE(local("host=localhost hostaddr=10.0.0.5"));
+    EXPECT_FALSE(local("hostaddr=192.0.2.7"));
+    EXPECT_TRUE(local("host=localhost hostaddr=127.0.0.1"));
+    EXPECT_TRUE(local("hostaddr=127.0.0.1"));
+    EXPECT_TRUE(local("host=/run/postgresql"));
+    EXPECT_TRUE(local("dbname=ops"));
+}
+
+TEST(ConnectionOptionsTest, ValidateTlsExplainsWhatToChange)
+{
+    const auto message = [](const QString& mode, const QString& caFile, const QString& host) {
+        auto checked = ConnectionOptions::validateTls(mode, caFile, host);
+        return checked ? QString() : checked.error().message;
+    };
+    const QString db = QStringLiteral("db.example.com");
+    EXPECT_EQ(message(QString(), QString(), db), QString());  // libpq's default, prefer
+    EXPECT_EQ(message(QStringLiteral("require"), QString(), db), QString());
+    EXPECT_TRUE(message(QStringLiteral("verify-everything"), QString(), db).contains(QLatin1String("unknown sslmode \"verify-everything\": use one of disable")));
+    EXPECT_TRUE(message(QStringLiteral("verify-full"), QStringLiteral("/nonexistent/ca.crt"), db)
+                    .contains(QLatin1String("the CA file /nonexistent/ca.crt does not exist")));
+    EXPECT_TRUE(message(QStringLiteral("verify-ca"), QStringLiteral("/tmp"), db).contains(QLatin1String("is not a file")));
+    EXPECT_TRUE(message(QStringLiteral("verify-full"), QString(), QStringLiteral("/run/postgresql")).contains(QLatin1String("Unix socket")));
+    EXPECT_TRUE(message(QStringLiteral("verify-full"), QString(), QString()).contains(QLatin1String("Unix socket")));
+    EXPECT_TRUE(message(QStringLiteral("verify-full"), QString(), QStringLiteral("db1,/run/postgresql")).contains(QLatin1String("Unix socket")));
+}
+
+TEST(ConnectionOptionsTest, TlsSettingsByApiOverrideTheStringAndReachLibpq)
+{
+    auto options = ConnectionOptions::fromConnectionString(QStringLiteral("host=db.example.com sslmode=disable"));
+    ASSERT_TRUE(options.ok());
+    EXPECT_EQ(options->sslMode(), QStringLiteral("disable"));
+    auto stricter = options->withTls(QStringLiteral("require"), QString());
+    ASSERT_TRUE(stricter.ok()) << stricter.error().message.toStdString();
+    EXPECT_EQ(stricter->sslMode(), QStringLiteral("require"));
+    const auto parameters = stricter->libpqParameters();
+    EXPECT_EQ(parameters.pairs().back(), std::make_pair(QByteArray("sslmode"), QByteArray("require")));  // after the string: wins
+    EXPECT_FALSE(options->withTls(QStringLiteral("bogus"), QString()).ok());
+
+    auto defaults = ConnectionOptions::fromConnectionString(QStringLiteral("host=db.example.com"));
+    ASSERT_TRUE(defaults.ok());
+    EXPECT_EQ(defaults->sslMode(), QStringLiteral("prefer"));
+}
+
+TEST(ConnectionOptionsTest, TlsErrorsNeverRepeatAPasswordLibpqReadAsAValue)
+{
+    // A missing value makes libpq take the next "key=value" as the value itself.
+    for (const char* text : {"host=db sslmode= password=Fz9Secret", "host=db sslmode=verify-full sslrootcert= password=Fz9Secret"}) {
+        auto parsed = ConnectionOptions::fromConnectionString(QString::fromLatin1(text));
+        if (!parsed.ok()) {
+            EXPECT_FALSE(parsed.error().message.contains(QLatin1String("Fz9Secret"))) << parsed.error().message.toStdString();
+        }
+    }
+}

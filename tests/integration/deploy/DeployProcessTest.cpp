@@ -19,19 +19,6 @@ using namespace std::chrono_literals;
 
 namespace {
 
-QString quoted(QString value)
-{
-    return QLatin1Char('\'') + value.replace(QLatin1Char('\\'), QStringLiteral("\\\\")).replace(QLatin1Char('\''), QStringLiteral("\\'"))
-        + QLatin1Char('\'');
-}
-
-// The fixture's database as a libpq string another process can use.
-QString dsnFor(const ConnectionOptions& options)
-{
-    return QStringLiteral("host=%1 port=%2 dbname=%3 user=%4")
-        .arg(quoted(options.host())).arg(EmbeddedPostgres::port).arg(quoted(options.database()), quoted(options.user()));
-}
-
 QString scalar(Connection& connection, const QString& sql)
 {
     auto r = connection.exec(sql);
@@ -57,7 +44,7 @@ TEST(DeployProcessTest, TwoConsoleProcessesRollBackAtOnceOneProviderCallOtherNam
     ASSERT_TRUE(database.ok());
     DemoPlatform platform;
     ASSERT_TRUE(platform.start().ok());
-    const QStringList common{QStringLiteral("--dsn"), dsnFor(database.value())};
+    const QStringList common{QStringLiteral("--dsn"), TestCluster::shared().connectionString(database->database())};
     const QStringList provider{QStringLiteral("--provider-url"), platform.baseUrl(), QStringLiteral("--health-url"),
                                platform.baseUrl()};
     // Record the deployments once so both processes plan the same rollback.
@@ -122,7 +109,7 @@ TEST_P(KilledConsoleTest, ANewConsoleRecoversTheOperation)
     auto admin = TestCluster::shared().connect(database->database());
     DemoPlatform platform;
     ASSERT_TRUE(platform.start().ok());
-    const QStringList common{QStringLiteral("--dsn"), dsnFor(database.value())};
+    const QStringList common{QStringLiteral("--dsn"), TestCluster::shared().connectionString(database->database())};
     const QStringList provider{QStringLiteral("--provider-url"), platform.baseUrl(), QStringLiteral("--health-url"),
                                platform.baseUrl()};
     ASSERT_EQ(console(common + QStringList{QStringLiteral("deployments")} + provider).exitCode, 0);
@@ -167,7 +154,7 @@ TEST(DeployProcessTest, LockRefusesPromotionAndUndoButNotRollbackUntilUnlocked)
     ASSERT_TRUE(database.ok());
     DemoPlatform platform;
     ASSERT_TRUE(platform.start().ok());
-    const QStringList common{QStringLiteral("--dsn"), dsnFor(database.value())};
+    const QStringList common{QStringLiteral("--dsn"), TestCluster::shared().connectionString(database->database())};
     const QStringList provider{QStringLiteral("--provider-url"), platform.baseUrl(), QStringLiteral("--health-url"),
                                platform.baseUrl()};
     auto run = [&](const QStringList& command) { return console(common + command + provider); };
@@ -217,7 +204,7 @@ TEST(DeployProcessTest, KilledBeforeTheProviderCallIsRecoveredAsFailed)
     auto admin = TestCluster::shared().connect(database->database());
     DemoPlatform platform;
     ASSERT_TRUE(platform.start().ok());
-    const QStringList common{QStringLiteral("--dsn"), dsnFor(database.value())};
+    const QStringList common{QStringLiteral("--dsn"), TestCluster::shared().connectionString(database->database())};
     const QStringList provider{QStringLiteral("--provider-url"), platform.baseUrl(), QStringLiteral("--health-url"),
                                platform.baseUrl()};
     ASSERT_EQ(console(common + QStringList{QStringLiteral("deployments")} + provider).exitCode, 0);
