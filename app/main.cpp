@@ -4,9 +4,11 @@
 
 #include "AppOptions.h"
 #include "ConsoleController.h"
+#include "FirstRunAndSettings.h"
 #include "MainWindow.h"
 #include "commands/HeadlessCommand.h"
 #include "ProjectScope.h"
+#include "common/SecretStore.h"
 
 #include <QApplication>
 #include <QTextStream>
@@ -88,8 +90,22 @@ int main(int argc, char** argv)
     if (!withWindow || options.showHelp || options.showVersion)
         return runHeadless(options);
 
-    ConsoleController controller({options.connectionString, options.dataDirectory});
+    // The process's one secret store (database passwords, deploy token).
+    ops::services::SecretStore secrets;
+    // First start with nothing saved: the wizard, before the database starts (skipping = embedded).
+    QString connectionString = options.connectionString;
+    FirstRunOutcome firstRun;
+    if (options.wantsFirstRun(settings)) {
+        firstRun = runFirstRunWizard(settings, secrets);
+        if (!firstRun.connectionString.isEmpty())
+            connectionString = firstRun.connectionString;
+    }
+
+    ConsoleController controller({connectionString, options.dataDirectory});
     MainWindow window;
+    applyFirstRunChoicesWhenReady(controller, window, firstRun.choices);
+    QObject::connect(&window, &MainWindow::settingsRequested, &window,
+                     [&] { openSettingsDialog(window, controller, settings, secrets); });
     QObject::connect(&controller, &ConsoleController::databaseReady, &window, &MainWindow::showDatabaseReady);
     QObject::connect(&controller, &ConsoleController::databaseFailed, &window, &MainWindow::showDatabaseFailed);
     QObject::connect(&controller, &ConsoleController::databaseReady, &window, [&controller, &window] {
