@@ -110,10 +110,9 @@ ConnectionProfileEditor::ConnectionProfileEditor(QWidget* parent) : QWidget(pare
     for (QLineEdit* edit : {m_name, m_host, m_port, m_database, m_user, m_raw, m_caFile, m_password})
         connect(edit, &QLineEdit::textChanged, this, &ConnectionProfileEditor::revalidate);
     connect(m_host, &QLineEdit::textChanged, this, &ConnectionProfileEditor::hostChanged);
-    connect(m_sslMode, &QComboBox::activated, this, [this] {
-        m_sslModeChosen = true;
-        revalidate();
-    });
+    // activated: only the user's pick stops the host from choosing the default.
+    connect(m_sslMode, &QComboBox::activated, this, [this] { m_sslModeChosen = true; });
+    connect(m_sslMode, &QComboBox::currentTextChanged, this, &ConnectionProfileEditor::revalidate);
     connect(m_fieldsMode, &QRadioButton::toggled, this, &ConnectionProfileEditor::revalidate);
     connect(browse, &QPushButton::clicked, this, &ConnectionProfileEditor::chooseCaFile);
     connect(m_test, &QPushButton::clicked, this, &ConnectionProfileEditor::testConnection);
