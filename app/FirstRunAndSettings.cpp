@@ -4,6 +4,8 @@
 #include "ConsoleController.h"
 #include "MainWindow.h"
 
+#include "common/SecretStore.h"
+#include "db/ConnectionProfiles.h"
 #include "db/Projects.h"
 #include "health/HealthPanel.h"
 #include "settings/FirstRunWizard.h"
@@ -25,7 +27,10 @@ FirstRunOutcome runFirstRunWizard(QSettings& settings, SecretStore& secrets)
 {
     ops::widgets::FirstRunWizard wizard(settings, secrets);
     wizard.exec();
-    return FirstRunOutcome{wizard.connectionString(), wizard.choices()};
+    // This run connects with the password just typed (memory only; the settings hold none).
+    const auto password = secrets.cached(ConnectionProfiles::secretName(ConnectionProfiles(settings).active()));
+    return FirstRunOutcome{ConnectionProfiles::withPassword(wizard.connectionString(), password.value_or(QByteArray())),
+                           wizard.choices()};
 }
 
 void applyFirstRunChoicesWhenReady(ConsoleController& controller, MainWindow& window, const plan::FirstRunChoices& choices)

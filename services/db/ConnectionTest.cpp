@@ -3,6 +3,7 @@
 
 #include "db/Connection.h"
 #include "db/ConnectionOptions.h"
+#include "db/ConnectionProfiles.h"
 #include "db/SettingsValidator.h"
 
 namespace ops::services {
@@ -12,18 +13,8 @@ Result<QString> testConnection(const QString& connectionString, const QByteArray
 {
     if (QString problem = SettingsValidator::connectionString(connectionString); !problem.isEmpty())
         return Error::make(ErrorKind::InvalidInput, problem);
-    QString withPassword = connectionString;
-    if (!password.isEmpty()) {
-        // The key=value form (withTls rebuilds it, URI or not) takes one more keyword. This string
-        // lives in memory for the one connection only.
-        const QString base = SettingsValidator::withTls(connectionString,
-                                                        SettingsValidator::keywordValue(connectionString, QStringLiteral("sslmode")),
-                                                        SettingsValidator::keywordValue(connectionString, QStringLiteral("sslrootcert")));
-        QString escaped = QString::fromUtf8(password);
-        escaped.replace(QLatin1Char('\\'), QLatin1String("\\\\")).replace(QLatin1Char('\''), QLatin1String("\\'"));
-        withPassword = base + QStringLiteral(" password='") + escaped + QLatin1Char('\'');
-    }
-    auto options = ConnectionOptions::fromConnectionString(withPassword);
+    // The password joins the string for this one connection, in memory only.
+    auto options = ConnectionOptions::fromConnectionString(ConnectionProfiles::withPassword(connectionString, password));
     if (!options)
         return options.error();
     options->connectTimeout = timeout;

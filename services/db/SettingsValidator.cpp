@@ -38,13 +38,6 @@ std::vector<std::pair<QString, QString>> explicitKeywords(const QString& connect
     return keywords;
 }
 
-QString quoted(const QString& value)
-{
-    QString escaped = value;
-    escaped.replace(QLatin1Char('\\'), QLatin1String("\\\\")).replace(QLatin1Char('\''), QLatin1String("\\'"));
-    return QLatin1Char('\'') + escaped + QLatin1Char('\'');
-}
-
 const QStringList sslModes = {QStringLiteral("disable"), QStringLiteral("allow"),     QStringLiteral("prefer"),
                               QStringLiteral("require"), QStringLiteral("verify-ca"), QStringLiteral("verify-full")};
 
@@ -198,7 +191,7 @@ QString SettingsValidator::connectionStringFor(const ConnectionFields& fields)
         {"host", fields.host}, {"port", fields.port}, {"dbname", fields.database}, {"user", fields.user}};
     for (const auto& [keyword, value] : keywords) {
         if (!value.trimmed().isEmpty())
-            parts << QStringLiteral("%1=%2").arg(QLatin1String(keyword), quoted(value.trimmed()));
+            parts << QStringLiteral("%1=%2").arg(QLatin1String(keyword), conninfoQuoted(value.trimmed()));
     }
     return parts.join(QLatin1Char(' '));
 }
@@ -213,13 +206,20 @@ QString SettingsValidator::withTls(const QString& connectionString, const QStrin
     QStringList parts;
     for (const auto& [keyword, value] : keywords) {
         if (keyword != QLatin1String("sslmode") && keyword != QLatin1String("sslrootcert"))
-            parts << QStringLiteral("%1=%2").arg(keyword, quoted(value));
+            parts << QStringLiteral("%1=%2").arg(keyword, conninfoQuoted(value));
     }
     if (!sslMode.isEmpty())
-        parts << QStringLiteral("sslmode=%1").arg(quoted(sslMode));
+        parts << QStringLiteral("sslmode=%1").arg(conninfoQuoted(sslMode));
     if (!caFile.trimmed().isEmpty())
-        parts << QStringLiteral("sslrootcert=%1").arg(quoted(caFile.trimmed()));
+        parts << QStringLiteral("sslrootcert=%1").arg(conninfoQuoted(caFile.trimmed()));
     return parts.join(QLatin1Char(' '));
+}
+
+QString SettingsValidator::conninfoQuoted(const QString& value)
+{
+    QString escaped = value;
+    escaped.replace(QLatin1Char('\\'), QLatin1String("\\\\")).replace(QLatin1Char('\''), QLatin1String("\\'"));
+    return QLatin1Char('\'') + escaped + QLatin1Char('\'');
 }
 
 QString SettingsValidator::keywordValue(const QString& connectionString, const QString& keyword)

@@ -58,6 +58,8 @@ public:
     // The string with sslmode / sslrootcert added (or replaced), in its own syntax (URI or key=value).
     // Empty values are left out.
     static QString withTls(const QString& connectionString, const QString& sslMode, const QString& caFile);
+    // A value quoted for a key=value string ('...' with \ and ' escaped).
+    static QString conninfoQuoted(const QString& value);
     // The parsed value of one keyword ("host", "sslmode", ...), empty when absent or unparsable.
     static QString keywordValue(const QString& connectionString, const QString& keyword);
 };
