@@ -41,6 +41,9 @@ MonitorsPage::MonitorsPage(Pool* pool, const QString& projectSlug, QWidget* pare
     m_kind = new QComboBox(this);
     m_kind->addItem(tr("HTTP health endpoint"), QStringLiteral("http"));
     m_kind->addItem(tr("Prometheus metrics"), QStringLiteral("prometheus"));
+    // The console's own checks have no URL; listed so editing one never changes its kind.
+    m_kind->addItem(tr("Console database"), QStringLiteral("postgres"));
+    m_kind->addItem(tr("Console connection pool"), QStringLiteral("pool"));
     m_url = new QLineEdit(this);
     m_url->setPlaceholderText(QStringLiteral("https://app.example.com/api/health"));
     m_urlProblem = new ProblemLabel(this);
@@ -139,11 +142,12 @@ void MonitorsPage::revalidate()
 {
     if (!m_loading)
         m_edited = true;
-    // The database's own kinds (postgres, pool) have no URL; this page edits the URL kinds only.
+    // The console's own kinds (postgres, pool) have no URL.
     const bool needsUrl = m_kind->currentData().toString() == QLatin1String("http")
                           || m_kind->currentData().toString() == QLatin1String("prometheus");
     const bool blankNew = m_editing.id == 0 && m_name->text().isEmpty() && m_url->text().isEmpty();
     m_nameProblem->setProblem(blankNew ? QString() : SettingsValidator::monitorName(m_name->text()));
+    m_url->setEnabled(m_pool && needsUrl);
     m_urlProblem->setProblem(blankNew || !needsUrl ? QString() : SettingsValidator::httpUrl(m_url->text(), false));
     m_intervalProblem->setProblem(SettingsValidator::monitorIntervalSeconds(m_interval->value()));
     emit validityChanged();

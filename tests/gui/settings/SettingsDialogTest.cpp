@@ -226,3 +226,21 @@ TEST(SettingsDialogTest, RetentionNeedsTheAdminRoleAndSaysSo)
     EXPECT_TRUE(dialog.errorText().startsWith(QLatin1String("Retention:"))) << dialog.errorText().toStdString();
     EXPECT_EQ(f.scalar(QStringLiteral("SELECT count(*) FROM ops.health_retention")), QStringLiteral("0"));
 }
+
+TEST(SettingsDialogTest, EditingTheConsolesOwnMonitorKeepsItsKindAndNeedsNoUrl)
+{
+    DialogFixture f;
+    auto admin = TestCluster::shared().connect(f.database.database());
+    ASSERT_TRUE(admin->exec(QStringLiteral("SELECT ops.ensure_monitor(p.id, 'console database', '', 10000, 10000, 3, 200, 299, NULL, 'postgres') "
+                                           "FROM ops.projects p WHERE p.slug = 'demo'")).ok());
+    SettingsDialog dialog(f.settings, f.secrets, f.pool.get(), QStringLiteral("demo"));
+    auto* monitors = dialog.monitorsPage();
+    ASSERT_TRUE(waitFor([&] { return monitors->monitorList()->count() == 1; }));
+    monitors->monitorList()->setCurrentRow(0);
+    EXPECT_FALSE(monitors->urlEdit()->isEnabled());
+    monitors->intervalBox()->setValue(20);
+    ASSERT_TRUE(dialog.okButton()->isEnabled());
+    ASSERT_TRUE(f.pressOk(dialog)) << dialog.errorText().toStdString();
+    EXPECT_EQ(f.scalar(QStringLiteral("SELECT kind || ' ' || interval_ms FROM ops.monitors WHERE name = 'console database'")),
+              QStringLiteral("postgres 20000"));
+}
