@@ -99,7 +99,8 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
 void MainWindow::createMenus()
 {
     QMenu* fileMenu = menuBar()->addMenu(tr("&File"));
-    fileMenu->addAction(tr("&Settings…"), QKeySequence(tr("Ctrl+,")), this, &MainWindow::settingsRequested)->setObjectName(QStringLiteral("settings"));
+    QAction* settingsAction = fileMenu->addAction(tr("&Settings…"), QKeySequence(tr("Ctrl+,")), this, &MainWindow::settingsRequested);
+    settingsAction->setObjectName(QStringLiteral("settings"));
     QAction* quit = fileMenu->addAction(tr("&Quit"), this, &QWidget::close);
     quit->setShortcut(QKeySequence::Quit);
 

@@ -5,6 +5,7 @@
 #include "SettingsTestSupport.h"
 #include "TestCluster.h"
 
+#include "MainWindow.h"
 #include "common/SecretStore.h"
 #include "db/Pool.h"
 #include "db/SettingsValidator.h"
@@ -15,6 +16,7 @@
 #include "settings/RetentionPage.h"
 #include "settings/SettingsDialog.h"
 
+#include <QAction>
 #include <QComboBox>
 #include <QLineEdit>
 #include <QListWidget>
@@ -243,4 +245,15 @@ TEST(SettingsDialogTest, EditingTheConsolesOwnMonitorKeepsItsKindAndNeedsNoUrl)
     ASSERT_TRUE(f.pressOk(dialog)) << dialog.errorText().toStdString();
     EXPECT_EQ(f.scalar(QStringLiteral("SELECT kind || ' ' || interval_ms FROM ops.monitors WHERE name = 'console database'")),
               QStringLiteral("postgres 20000"));
+}
+
+TEST(SettingsDialogTest, FileMenuOpensSettingsWithCtrlComma)
+{
+    ops::app::MainWindow window;
+    auto* action = window.findChild<QAction*>(QStringLiteral("settings"));
+    ASSERT_NE(action, nullptr);
+    EXPECT_EQ(action->shortcut(), QKeySequence(QStringLiteral("Ctrl+,")));
+    QSignalSpy requested(&window, &ops::app::MainWindow::settingsRequested);
+    action->trigger();
+    EXPECT_EQ(requested.count(), 1);
 }
