@@ -100,10 +100,8 @@ FirstRunWizard::FirstRunWizard(QSettings& settings, SecretStore& secrets, QWidge
     });
 }
 
-FirstRunWizard::~FirstRunWizard()
-{
-    m_planWatcher.waitForFinished();
-}
+// A plan still being read is not waited for: the worker holds only the path it was given.
+FirstRunWizard::~FirstRunWizard() = default;
 
 QWizardPage* FirstRunWizard::createDatabasePage()
 {

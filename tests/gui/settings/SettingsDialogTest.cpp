@@ -257,3 +257,19 @@ TEST(SettingsDialogTest, FileMenuOpensSettingsWithCtrlComma)
     action->trigger();
     EXPECT_EQ(requested.count(), 1);
 }
+
+TEST(SettingsDialogTest, TestConnectionReportsAServerThatIsNotThere)
+{
+    DialogFixture f;
+    SettingsDialog dialog(f.settings, f.secrets, nullptr, QStringLiteral("demo"));
+    auto* editor = dialog.connectionsPage()->editor();
+    editor->nameEdit()->setText(QStringLiteral("nowhere"));
+    editor->rawMode()->setChecked(true);
+    editor->rawEdit()->setText(QStringLiteral("host=%1 port=1 dbname=ops").arg(f.dir.path()));  // no socket there
+    ASSERT_TRUE(editor->testButton()->isEnabled()) << editor->problems().toStdString();
+    editor->testButton()->click();
+    EXPECT_FALSE(editor->testButton()->isEnabled()) << "one test at a time";
+    ASSERT_TRUE(waitFor([&] { return editor->testResult().startsWith(QLatin1String("Failed")); }))
+        << editor->testResult().toStdString();
+    EXPECT_TRUE(editor->testButton()->isEnabled());
+}
