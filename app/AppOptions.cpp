@@ -84,7 +84,9 @@ ops::services::Result<AppOptions> AppOptions::parse(const QStringList& arguments
                                               QStringLiteral("Start as usual, wait until every tab has loaded, save "
                                                              "one PNG per tab into DIR and exit."),
                                               QStringLiteral("dir"));
-    parser.addOptions({dsnOption, dataDirOption, screenshotOption});
+    const QCommandLineOption noFirstRunOption(QStringLiteral("no-first-run"),
+                                              QStringLiteral("Never show the first-run wizard (also OPS_NO_FIRST_RUN=1)."));
+    parser.addOptions({dsnOption, dataDirOption, screenshotOption, noFirstRunOption});
     QString commandList;
     for (const CommandSpec& spec : commandTable())
         commandList += QStringLiteral("\n  %1  %2").arg(spec.name, -20).arg(spec.summary);
@@ -106,6 +108,9 @@ ops::services::Result<AppOptions> AppOptions::parse(const QStringList& arguments
     options.showHelp = parser.isSet(helpOption);
     options.showVersion = parser.isSet(versionOption);
 
+    options.noFirstRun = parser.isSet(noFirstRunOption)
+                         || environment.value(QStringLiteral("OPS_NO_FIRST_RUN")) == QLatin1String("1");
+    options.connectionFromCommandLine = parser.isSet(dsnOption) || environment.contains(QStringLiteral("DATABASE_URL"));
     if (parser.isSet(dsnOption))
         options.connectionString = parser.value(dsnOption);
     else if (environment.contains(QStringLiteral("DATABASE_URL")))
@@ -131,6 +136,16 @@ ops::services::Result<AppOptions> AppOptions::parse(const QStringList& arguments
         options.commandArguments = commandWordsGiven.mid(wordsUsed);
     }
     return options;
+}
+
+bool AppOptions::wantsFirstRun(const QSettings& settings) const
+{
+    if (!command.isEmpty() || showHelp || showVersion || !screenshotDirectory.isEmpty())
+        return false;
+    if (noFirstRun || connectionFromCommandLine)
+        return false;
+    // "Nothing saved": a console that ran before has at least its window geometry or the flag.
+    return settings.allKeys().isEmpty();
 }
 
 } // namespace ops::app

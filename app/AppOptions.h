@@ -20,6 +20,8 @@ struct AppOptions {
     QString screenshotDirectory;  // --screenshots DIR
     QString command;              // a subcommand that needs no display (later issues add them)
     QStringList commandArguments;
+    bool connectionFromCommandLine = false;  // --dsn or DATABASE_URL (not the saved profile)
+    bool noFirstRun = false;                 // --no-first-run or OPS_NO_FIRST_RUN=1
     bool showVersion = false;
     bool showHelp = false;
     QString helpText;
@@ -30,6 +32,9 @@ struct AppOptions {
     // Decided from argv before any Q*Application exists: --version, --help and subcommands run
     // headless, everything else opens the window.
     static bool needsDisplay(int argc, char** argv);
+    // The first-run wizard is due: a window start (no command, no --screenshots) with nothing saved
+    // in `settings`, no --dsn / DATABASE_URL, and no --no-first-run / OPS_NO_FIRST_RUN=1.
+    bool wantsFirstRun(const QSettings& settings) const;
     static QStringList subcommands();
 };
 

@@ -48,6 +48,7 @@ public:
 signals:
     void projectSelected(const QString& slug);
     void manageProjectsRequested();
+    void settingsRequested();  // File > Settings… (Ctrl+,)
 
 public slots:
     void showDatabaseReady(const ops::services::DatabaseStatus& status);

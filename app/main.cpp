@@ -4,10 +4,12 @@
 
 #include "AppOptions.h"
 #include "ConsoleController.h"
+#include "FirstRunAndSettings.h"
 #include "MainWindow.h"
 #include "commands/HeadlessCommand.h"
 #include "ProjectScope.h"
 #include "Translations.h"
+#include "common/SecretStore.h"
 
 #include <QApplication>
 #include <QIcon>
@@ -94,8 +96,22 @@ int main(int argc, char** argv)
     // The installed .desktop file and icon carry the application id (installer/Packaging.cmake).
     QGuiApplication::setDesktopFileName(QStringLiteral(OPS_APP_ID));
     QApplication::setWindowIcon(QIcon(QStringLiteral(":/icons/" OPS_APP_ID ".svg")));
-    ConsoleController controller({options.connectionString, options.dataDirectory});
+    // The process's one secret store (database passwords, deploy token).
+    ops::services::SecretStore secrets;
+    // First start with nothing saved: the wizard, before the database starts (skipping = embedded).
+    QString connectionString = options.connectionString;
+    FirstRunOutcome firstRun;
+    if (options.wantsFirstRun(settings)) {
+        firstRun = runFirstRunWizard(settings, secrets);
+        if (!firstRun.connectionString.isEmpty())
+            connectionString = firstRun.connectionString;
+    }
+
+    ConsoleController controller({connectionString, options.dataDirectory});
     MainWindow window;
+    applyFirstRunChoicesWhenReady(controller, window, firstRun.choices);
+    QObject::connect(&window, &MainWindow::settingsRequested, &window,
+                     [&] { openSettingsDialog(window, controller, settings, secrets); });
     QObject::connect(&controller, &ConsoleController::databaseReady, &window, &MainWindow::showDatabaseReady);
     QObject::connect(&controller, &ConsoleController::databaseFailed, &window, &MainWindow::showDatabaseFailed);
     QObject::connect(&controller, &ConsoleController::databaseReady, &window, [&controller, &window] {

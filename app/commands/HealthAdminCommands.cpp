@@ -3,6 +3,7 @@
 
 #include "commands/HeadlessSession.h"
 #include "health/AlertStore.h"
+#include "health/HealthSettings.h"
 #include "health/MonitorConfig.h"
 
 #include <QJsonArray>
@@ -95,20 +96,17 @@ int runHealthMonitorAddCommand(const CommandContext& context)
     auto opened = openProject(context, command, parser.value(projectOption));
     if (!opened)
         return 2;
-    const qint64 project = opened->project;
-    const SqlParams monitorParams = {project, parser.positionalArguments().first(), parser.value(url), parser.value(interval).toInt(),
-                                     parser.value(timeout).toInt(), parser.value(retries).toInt(), parser.value(kind)};
+    MonitorSettings monitor;
+    monitor.name = parser.positionalArguments().first();
+    monitor.kind = parser.value(kind);
+    monitor.url = parser.value(url);
+    monitor.intervalMs = parser.value(interval).toInt();
+    monitor.timeoutMs = parser.value(timeout).toInt();
+    monitor.retries = parser.value(retries).toInt();
     const QByteArray configJson = QJsonDocument(config).toJson(QJsonDocument::Compact);
     // One transaction: a monitor is never left without the config it was added with.
-    auto id = opened->session->pool().inTransaction(command, [&](Connection& c) -> Result<qint64> {
-        auto monitor = c.exec(QStringLiteral("SELECT ops.ensure_monitor($1, $2, $3, $4, $5, $6, 200, 299, NULL, $7)"), monitorParams);
-        if (!monitor)
-            return monitor.error();
-        const qint64 monitorId = monitor->toInt64(0, 0);
-        auto saved = c.exec(QStringLiteral("SELECT ops.set_monitor_config($1, $2::jsonb)"), {monitorId, configJson});
-        if (!saved)
-            return saved.error();
-        return monitorId;
+    auto id = opened->session->pool().inTransaction(command, [&](Connection& c) {
+        return saveMonitor(c, opened->project, monitor, configJson);
     });
     if (!id)
         return usage(context, command, id.error().toString());

@@ -44,6 +44,7 @@ protected:
         environment.insert(QStringLiteral("XDG_DATA_HOME"), m_home->filePath(QStringLiteral("share")));
         environment.insert(QStringLiteral("XDG_RUNTIME_DIR"), m_home->filePath(QStringLiteral("runtime")));
         environment.remove(QStringLiteral("DATABASE_URL"));
+        environment.insert(QStringLiteral("OPS_NO_FIRST_RUN"), QStringLiteral("1"));  // a fresh config would show the wizard
         process.setProcessEnvironment(environment);
         process.setProcessChannelMode(QProcess::MergedChannels);
     }

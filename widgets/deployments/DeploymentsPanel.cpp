@@ -528,6 +528,13 @@ QWidget* createDeploymentsTab(Pool& pool, const QString& projectSlug, QWidget* p
         providerConfig.baseUrl = qEnvironmentVariable("OPS_DEPLOY_URL");
         providerConfig.projectId = qEnvironmentVariable("OPS_DEPLOY_PROJECT");
         providerConfig.token = qgetenv("OPS_DEPLOY_TOKEN");
+    } else if (const QSettings settings; settings.value(QStringLiteral("deploy/kind")).toString() != QLatin1String("demo")
+                                         && settings.contains(QStringLiteral("deploy/kind"))) {
+        // Settings > Deploy providers (the environment above still wins, for CI). The token is the
+        // SecretStore's "deploy/default"; until the tab is handed the store, OPS_DEPLOY_TOKEN fills it.
+        providerConfig.baseUrl = settings.value(QStringLiteral("deploy/url")).toString();
+        providerConfig.projectId = settings.value(QStringLiteral("deploy/projectId")).toString();
+        providerConfig.token = qgetenv("OPS_DEPLOY_TOKEN");
     } else {
         DemoPlatform* demo = sharedDemo;
         if (!demo) {
