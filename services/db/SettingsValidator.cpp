@@ -38,8 +38,6 @@ std::vector<std::pair<QString, QString>> explicitKeywords(const QString& connect
     return keywords;
 }
 
-const QStringList sslModes = {QStringLiteral("disable"), QStringLiteral("allow"),     QStringLiteral("prefer"),
-                              QStringLiteral("require"), QStringLiteral("verify-ca"), QStringLiteral("verify-full")};
 
 } // namespace
 
@@ -88,21 +86,11 @@ QString SettingsValidator::fields(const ConnectionFields& fields)
     return parsed ? QString() : parsed.error().message;
 }
 
-QString SettingsValidator::tls(const QString& sslMode, const QString& caFile)
+QString SettingsValidator::tls(const QString& sslMode, const QString& caFile, const QString& host)
 {
-    if (!sslMode.isEmpty() && !sslModes.contains(sslMode))
-        return QStringLiteral("sslmode is one of %1.").arg(sslModes.join(QStringLiteral(", ")));
-    const bool verifies = sslMode.startsWith(QLatin1String("verify-"));
-    if (verifies && caFile.trimmed().isEmpty())
-        return QStringLiteral("%1 checks the server's certificate: choose the CA file that signed it.").arg(sslMode);
-    if (!caFile.trimmed().isEmpty()) {
-        const QFileInfo file(caFile.trimmed());
-        if (!file.exists())
-            return QStringLiteral("The CA file %1 does not exist.").arg(file.filePath());
-        if (!file.isFile() || !file.isReadable())
-            return QStringLiteral("The CA file %1 is not a readable file.").arg(file.filePath());
-    }
-    return {};
+    // One set of TLS rules for the dialog and for start-up: ConnectionOptions' own.
+    const auto checked = ConnectionOptions::validateTls(sslMode, caFile.trimmed(), host.trimmed());
+    return checked ? QString() : checked.error().message;
 }
 
 QString SettingsValidator::httpUrl(const QString& url, bool optional)

@@ -35,7 +35,7 @@ public:
     static QString fields(const ConnectionFields& fields);
     // sslmode one of disable..verify-full; verify-ca / verify-full need a CA file; a CA file
     // given must exist and be readable.
-    static QString tls(const QString& sslMode, const QString& caFile);
+    static QString tls(const QString& sslMode, const QString& caFile, const QString& host);
     // An http(s) URL with a host. Empty is accepted when optional.
     static QString httpUrl(const QString& url, bool optional);
     // A monitor's name (1..200 characters, ops.monitors' CHECK) and interval (1 s .. 1 day).

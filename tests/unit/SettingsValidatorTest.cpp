@@ -81,15 +81,25 @@ TEST(SettingsValidatorTest, TlsRules)
     file.write("-----BEGIN CERTIFICATE-----\n");
     file.close();
 
-    EXPECT_TRUE(ok(SettingsValidator::tls(QStringLiteral("prefer"), QString())));
-    EXPECT_TRUE(ok(SettingsValidator::tls(QStringLiteral("require"), QString())));
-    EXPECT_TRUE(ok(SettingsValidator::tls(QStringLiteral("verify-full"), ca)));
-    EXPECT_TRUE(ok(SettingsValidator::tls(QStringLiteral("verify-ca"), ca)));
-    EXPECT_FALSE(ok(SettingsValidator::tls(QStringLiteral("verify-full"), QString())));
-    EXPECT_FALSE(ok(SettingsValidator::tls(QStringLiteral("verify-ca"), QString())));
-    EXPECT_FALSE(ok(SettingsValidator::tls(QStringLiteral("verify-full"), dir.filePath(QStringLiteral("missing.pem")))));
-    EXPECT_FALSE(ok(SettingsValidator::tls(QStringLiteral("require"), dir.path())));  // a directory
-    EXPECT_FALSE(ok(SettingsValidator::tls(QStringLiteral("sometimes"), QString())));
+    const QString remote = QStringLiteral("db.example.com");
+    EXPECT_TRUE(ok(SettingsValidator::tls(QStringLiteral("prefer"), QString(), remote)));
+    EXPECT_TRUE(ok(SettingsValidator::tls(QStringLiteral("require"), QString(), remote)));
+    EXPECT_TRUE(ok(SettingsValidator::tls(QStringLiteral("verify-full"), ca, remote)));
+    EXPECT_TRUE(ok(SettingsValidator::tls(QStringLiteral("verify-ca"), ca, remote)));
+    EXPECT_FALSE(ok(SettingsValidator::tls(QStringLiteral("verify-full"), QString(), remote)));
+    EXPECT_FALSE(ok(SettingsValidator::tls(QStringLiteral("verify-ca"), QString(), remote)));
+    EXPECT_FALSE(ok(SettingsValidator::tls(QStringLiteral("verify-full"), dir.filePath(QStringLiteral("missing.pem")), remote)));
+    EXPECT_FALSE(ok(SettingsValidator::tls(QStringLiteral("require"), dir.path(), remote)));  // a directory
+    EXPECT_FALSE(ok(SettingsValidator::tls(QStringLiteral("sometimes"), QString(), remote)));
+    // Certificate checks to a Unix socket (an empty host) are meaningless: refused.
+    EXPECT_FALSE(ok(SettingsValidator::tls(QStringLiteral("verify-full"), ca, QString())));
+    // A file that is no PEM certificate is refused before any connection is tried.
+    const QString notPem = dir.filePath(QStringLiteral("notes.txt"));
+    QFile notes(notPem);
+    ASSERT_TRUE(notes.open(QIODevice::WriteOnly));
+    notes.write("not a certificate\n");
+    notes.close();
+    EXPECT_FALSE(ok(SettingsValidator::tls(QStringLiteral("verify-full"), notPem, remote)));
 
     EXPECT_EQ(SettingsValidator::defaultSslMode(QStringLiteral("db.example.com")), QStringLiteral("verify-full"));
     EXPECT_EQ(SettingsValidator::defaultSslMode(QStringLiteral("10.0.0.5")), QStringLiteral("verify-full"));

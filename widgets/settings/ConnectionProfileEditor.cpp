@@ -211,7 +211,8 @@ void ConnectionProfileEditor::revalidate()
         const ConnectionFields fields{m_host->text(), m_port->text(), m_database->text(), m_user->text()};
         m_databaseProblem->setProblem(m_portProblem->problem().isEmpty() ? SettingsValidator::fields(fields) : QString());
     }
-    m_tlsProblem->setProblem(SettingsValidator::tls(m_sslMode->currentText(), m_caFile->text()));
+    const QString host = raw ? SettingsValidator::keywordValue(m_raw->text(), QStringLiteral("host")) : m_host->text();
+    m_tlsProblem->setProblem(SettingsValidator::tls(m_sslMode->currentText(), m_caFile->text(), host));
 
     const bool valid = problems().isEmpty();
     m_test->setEnabled(valid && !m_testWatcher.isRunning());
