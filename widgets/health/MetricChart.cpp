@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "health/MetricChart.h"
 
+#include "common/ChartPalette.h"
+
 #include <QCursor>
 #include <QPen>
 #include <QToolTip>
@@ -62,6 +64,7 @@ MetricChart::MetricChart(const QString& title, const QString& unit, QList<Metric
 {
     QChart* c = chart();
     c->setTitle(title);
+    setAccessibleName(title);
     c->setAnimationOptions(QChart::NoAnimation);
     c->legend()->setVisible(lines.size() > 1);
     m_axisX = new QDateTimeAxis(c);
@@ -72,6 +75,7 @@ MetricChart::MetricChart(const QString& title, const QString& unit, QList<Metric
     c->addAxis(m_axisY, Qt::AlignLeft);
     setRenderHint(QPainter::Antialiasing, false);  // thousands of segments: speed first
     setMinimumHeight(220);
+    followPalette(this);  // readable in the dark theme too
     for (const MetricLine& style : lines)
         m_lines.append(Line{style, {}, {}});
 }

@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: MIT
 #include "sandbox/ViolationChartsView.h"
 
+#include "common/ChartPalette.h"
+
+#include <QApplication>
 #include <QBarCategoryAxis>
 #include <QBarSet>
 #include <QChart>
@@ -29,8 +32,10 @@ QChartView* chartView(const QString& title, QWidget* parent)
     chart->setTitle(title);
     chart->setAnimationOptions(QChart::NoAnimation);
     auto* view = new QChartView(chart, parent);
+    view->setAccessibleName(title);
     view->setRenderHint(QPainter::Antialiasing, false);
     view->setMinimumHeight(200);
+    followPalette(view);  // readable in the dark theme too
     return view;
 }
 
@@ -62,6 +67,7 @@ void replaceAll(QChart* chart, QAbstractBarSeries* series, QBarCategoryAxis* cat
         }
     }
     values->setRange(0, std::max<qreal>(1, max));
+    applyChartPalette(chart, QApplication::palette());  // the new axes start with the chart theme's colours
 }
 
 void showRanked(QChart* chart, const std::vector<RankedCount>& ranked)
