@@ -105,6 +105,8 @@ QWidget* HealthPanel::buildControls()
     m_pause = new QCheckBox(tr("Pause live updates"), controls);
     m_message = new QLabel(controls);
     m_message->setTextFormat(Qt::PlainText);  // error text comes from outside
+    m_range->setAccessibleName(tr("Range"));
+    m_monitor->setAccessibleName(tr("Monitor"));
     row->addWidget(new QLabel(tr("Range:"), controls));
     row->addWidget(m_range);
     row->addWidget(new QLabel(tr("Monitor:"), controls));
@@ -516,6 +518,7 @@ void HealthPanel::displayTiles(const HealthSnapshot& s)
     setTile(QStringLiteral("uptime"), percent(s.uptime24h) + QStringLiteral(" / ") + percent(s.uptime7d) + QStringLiteral(" / ") + percent(s.uptime30d),
             tr("threshold %1%").arg(m_thresholds.uptimePercent),
             within(s.uptime24h, [&](double v) { return v >= m_thresholds.uptimePercent; }));
+    emit statusShown(s.status.text, s.circuit.text);
 }
 
 QString HealthPanel::tileText(const QString& tile) const
