@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "MainWindow.h"
 
+#include "DesktopActions.h"
+
 #include "common/PlaceholderPanel.h"
 #include "common/PlainToolTip.h"
 #include "common/RoleGate.h"
@@ -94,6 +96,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
     QSettings settings;
     if (!restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray()))
         resize(1200, 780);
+    new DesktopActions(*this);  // shortcuts, themes, remembered layout, tray: after the menus and tabs exist
 }
 
 void MainWindow::createMenus()
@@ -108,6 +111,7 @@ void MainWindow::createMenus()
     ops::widgets::RoleGate::apply(m_manageProjects, QString(), ops::widgets::RoleLevel::Admin);
 
     QMenu* helpMenu = menuBar()->addMenu(tr("&Help"));
+    helpMenu->setObjectName(QStringLiteral("helpMenu"));
     helpMenu->addAction(tr("&About Ops Console"), this, [this] {
         QMessageBox box(this);
         box.setWindowTitle(tr("About Ops Console"));

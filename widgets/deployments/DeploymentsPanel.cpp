@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "deployments/DeploymentsPanel.h"
 #include "common/RoleGate.h"
+#include "common/ColumnFit.h"
 
 #include "common/PlainToolTip.h"
 #include "demo/DemoPlatform.h"
@@ -32,10 +33,12 @@ using namespace ops::services;
 
 namespace {
 
-QTableWidget* makeTable(const QStringList& headers, const QString& objectName, QWidget* parent)
+// `objectName` keys the remembered column layout; `name` is what a screen reader announces.
+QTableWidget* makeTable(const QStringList& headers, const QString& objectName, const QString& name, QWidget* parent)
 {
     auto* table = new QTableWidget(0, int(headers.size()), parent);
     table->setObjectName(objectName);
+    table->setAccessibleName(name);
     table->setHorizontalHeaderLabels(headers);
     table->setEditTriggers(QAbstractItemView::NoEditTriggers);
     table->setSelectionBehavior(QAbstractItemView::SelectRows);
@@ -111,14 +114,15 @@ DeploymentsPanel::DeploymentsPanel(const QList<RolloutService*>& environments, Q
     layout->addLayout(cards);
 
     auto* split = new QSplitter(Qt::Horizontal, this);
+    split->setObjectName(QStringLiteral("deploymentsSplitter"));  // sizes remembered by name
     auto* history = new QTabWidget(split);
     m_history = makeTable({QStringLiteral("Environment"), QString(), QStringLiteral("Version"), QStringLiteral("Health"),
                            QStringLiteral("Created (UTC)"), QStringLiteral("Built by"), QStringLiteral("Provider id")},
-                          QStringLiteral("deploymentHistory"), history);
+                          QStringLiteral("deploymentHistory"), tr("Deployment history"), history);
     m_operations = makeTable({QStringLiteral("Environment"), QStringLiteral("Requested (UTC)"), QStringLiteral("Operation"),
                               QStringLiteral("From -> to"), QStringLiteral("Initiated by"), QStringLiteral("State"),
                               QStringLiteral("Reason"), QStringLiteral("Gate override"), QStringLiteral("Message")},
-                             QStringLiteral("operationHistory"), history);
+                             QStringLiteral("operationHistory"), tr("Operation history"), history);
     auto* auditPage = new QWidget(history);
     auto* auditLayout = new QVBoxLayout(auditPage);
     auto* auditTop = new QHBoxLayout;
@@ -131,7 +135,7 @@ DeploymentsPanel::DeploymentsPanel(const QList<RolloutService*>& environments, Q
     auditTop->addWidget(m_verifyAudit);
     auditTop->addWidget(m_auditResult, 1);
     m_audit = makeTable({QStringLiteral("#"), QStringLiteral("At (UTC)"), QStringLiteral("Who"), QStringLiteral("Action"),
-                         QStringLiteral("Subject")}, QStringLiteral("auditLog"), auditPage);
+                         QStringLiteral("Subject")}, QStringLiteral("auditLog"), tr("Audit log"), auditPage);
     auditLayout->addLayout(auditTop);
     auditLayout->addWidget(m_audit, 1);
     history->addTab(m_history, QStringLiteral("&Deployments"));
@@ -152,10 +156,12 @@ DeploymentsPanel::DeploymentsPanel(const QList<RolloutService*>& environments, Q
     runningTop->addWidget(m_cancel);
     m_timeline = new QListWidget(running);
     m_timeline->setObjectName(QStringLiteral("rolloutTimeline"));
+    m_timeline->setAccessibleName(tr("Operation timeline"));
     m_timeline->setMaximumHeight(120);
     m_output = new QPlainTextEdit(running);
     m_output->setReadOnly(true);
     m_output->setObjectName(QStringLiteral("rolloutOutput"));
+    m_output->setAccessibleName(tr("Operation output"));
     m_output->setPlaceholderText(QStringLiteral("Output of the running operation, line by line as it arrives"));
     runningLayout->addLayout(runningTop);
     runningLayout->addWidget(m_timeline);
@@ -327,7 +333,7 @@ void DeploymentsPanel::showSnapshots(const QList<Result<EnvironmentSnapshot>>& s
                 const AuditRow& a = s.audit[row];
                 setRow(m_audit, row, {QString::number(a.id), utc(a.at), a.actor, a.action, a.subject});
             }
-            m_audit->resizeColumnsToContents();
+            fitColumnsUnlessArranged(m_audit);
         }
     }
     m_history->setRowCount(int(deployments.size()));
@@ -337,7 +343,7 @@ void DeploymentsPanel::showSnapshots(const QList<Result<EnvironmentSnapshot>>& s
                                 d.current ? QStringLiteral("live") : d.rolledBackTo ? QStringLiteral("rolled back to") : QString(),
                                 d.version, d.health, utc(d.created, QStringLiteral("yyyy-MM-dd HH:mm")), d.createdBy, d.providerId});
     }
-    m_history->resizeColumnsToContents();
+    fitColumnsUnlessArranged(m_history);
     m_operations->setRowCount(int(rollouts.size()));
     for (int row = 0; row < rollouts.size(); ++row) {
         const RolloutRow& r = rollouts[row];
@@ -347,7 +353,7 @@ void DeploymentsPanel::showSnapshots(const QList<Result<EnvironmentSnapshot>>& s
                                    QStringLiteral("%1 -> %2").arg(r.fromVersion, r.toVersion), r.requestedBy, r.state, r.reason,
                                    r.gateOverride, r.message});
     }
-    m_operations->resizeColumnsToContents();
+    fitColumnsUnlessArranged(m_operations);
     updateButtons();
 }
 

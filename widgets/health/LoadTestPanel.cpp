@@ -116,6 +116,8 @@ LoadTestPanel::LoadTestPanel(Pool& pool, qint64 projectId, QWidget* parent)
 
     m_model = new LoadTestResultModel(this);
     m_table = new QTableView(this);
+    m_table->setObjectName(QStringLiteral("loadTestResults"));  // column layout remembered by name
+    m_table->setAccessibleName(tr("Load test results"));
     m_table->setModel(m_model);
     m_table->verticalHeader()->hide();
     m_table->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);  // uniform row heights

@@ -72,6 +72,8 @@ MonitorListView::MonitorListView(Pool& pool, qint64 projectId, QWidget* parent)
     layout->setContentsMargins(0, 0, 0, 0);
     m_model = new MonitorListModel(this);
     m_table = new QTableView(this);
+    m_table->setObjectName(QStringLiteral("monitorTable"));  // column layout remembered by name
+    m_table->setAccessibleName(tr("Monitors"));
     m_table->setModel(m_model);
     m_table->verticalHeader()->setVisible(false);
     m_table->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);

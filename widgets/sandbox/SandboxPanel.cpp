@@ -76,7 +76,10 @@ SandboxPanel::SandboxPanel(Pool* pool, ConnectionOptions directOptions, QString 
 
     m_views = new QTabWidget(this);
     auto* splitter = new QSplitter(Qt::Vertical);
+    splitter->setObjectName(QStringLiteral("sandboxEventsSplitter"));  // sizes remembered by name
     m_table = new QTableView(splitter);
+    m_table->setObjectName(QStringLiteral("violationTable"));  // column layout remembered by name
+    m_table->setAccessibleName(tr("Violations"));
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_table->setSelectionMode(QAbstractItemView::ExtendedSelection);
     m_table->verticalHeader()->setVisible(false);
@@ -85,6 +88,7 @@ SandboxPanel::SandboxPanel(Pool* pool, ConnectionOptions directOptions, QString 
     m_table->setWordWrap(false);
     m_detail = new QPlainTextEdit(splitter);  // plain text: outside text is never interpreted
     m_detail->setReadOnly(true);
+    m_detail->setAccessibleName(tr("Selected violation"));
     splitter->setStretchFactor(0, 3);
     splitter->setStretchFactor(1, 1);
     m_views->addTab(splitter, tr("Events"));
@@ -238,6 +242,11 @@ void SandboxPanel::applyFilter()
         return;
     m_model->setFilter(m_filters->filter());
     refreshVisibleSubTab();
+}
+
+void SandboxPanel::refresh()
+{
+    applyFilter();
 }
 
 void SandboxPanel::refreshVisibleSubTab()

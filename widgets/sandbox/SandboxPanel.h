@@ -77,6 +77,10 @@ public:
     QStringList followedFiles() const;
     void setStatusOfSelection(const QString& status);
 
+public slots:
+    // Reads the violations (and the visible chart or check) again with the current filter (F5).
+    void refresh();
+
 signals:
     void newSinceViewedChanged(int count);
     void policyLoaded();

@@ -51,9 +51,12 @@ QColor stateColor(CriterionState state)
 
 const QColor kOverdue(0xc6, 0x28, 0x28);
 
-QTreeWidget* makeTree(const QStringList& headers, int stretchColumn, QWidget* parent)
+// `objectName` keys the remembered column layout; `name` is what a screen reader announces.
+QTreeWidget* makeTree(const QStringList& headers, int stretchColumn, const QString& objectName, const QString& name, QWidget* parent)
 {
     auto* tree = new QTreeWidget(parent);
+    tree->setObjectName(objectName);
+    tree->setAccessibleName(name);
     tree->setHeaderLabels(headers);
     tree->setRootIsDecorated(false);
     tree->setUniformRowHeights(true);
@@ -105,6 +108,7 @@ StandupPanel::StandupPanel(Pool& pool, const ConnectionOptions& direct, QString 
     m_date = new QDateEdit(QDate::currentDate(), this);
     m_date->setCalendarPopup(true);
     m_date->setDisplayFormat(QStringLiteral("yyyy-MM-dd"));
+    m_date->setAccessibleName(tr("Date"));
     m_dayLabel = new QLabel(this);
     m_dayLabel->setTextFormat(Qt::PlainText);
     auto* copy = new QPushButton(tr("Copy progress update"), this);
@@ -123,16 +127,19 @@ StandupPanel::StandupPanel(Pool& pool, const ConnectionOptions& direct, QString 
     layout->addWidget(m_readiness);
 
     auto* splitter = new QSplitter(Qt::Vertical, this);
+    splitter->setObjectName(QStringLiteral("standupSplitter"));  // sizes remembered by name
     layout->addWidget(splitter, 1);
 
     auto* peopleBox = new QGroupBox(tr("Standup (edit a cell; it is saved when you leave it)"), splitter);
     auto* peopleLayout = new QVBoxLayout(peopleBox);
-    m_people = makeTree({tr("Person"), tr("Yesterday"), tr("Today"), tr("Blockers")}, 2, peopleBox);
+    m_people = makeTree({tr("Person"), tr("Yesterday"), tr("Today"), tr("Blockers")}, 2, QStringLiteral("standupPeople"),
+                        tr("Standup entries"), peopleBox);
     m_people->setEditTriggers(QAbstractItemView::DoubleClicked | QAbstractItemView::EditKeyPressed | QAbstractItemView::SelectedClicked);
     peopleLayout->addWidget(m_people);
     auto* addRow = new QHBoxLayout;
     m_newPerson = new QLineEdit(peopleBox);
     m_newPerson->setPlaceholderText(tr("Add a person"));
+    m_newPerson->setAccessibleName(tr("New person's name"));
     m_addPerson = new QPushButton(tr("Add"), peopleBox);
     auto* add = m_addPerson;
     addRow->addWidget(m_newPerson, 1);
@@ -143,7 +150,8 @@ StandupPanel::StandupPanel(Pool& pool, const ConnectionOptions& direct, QString 
 
     auto* tasksBox = new QGroupBox(tr("The day's tasks"), splitter);
     auto* tasksLayout = new QVBoxLayout(tasksBox);
-    m_tasks = makeTree({tr("Task"), tr("Owner"), tr("Estimate"), tr("Done by")}, 0, tasksBox);
+    m_tasks = makeTree({tr("Task"), tr("Owner"), tr("Estimate"), tr("Done by")}, 0, QStringLiteral("standupTasks"), tr("The day's tasks"),
+                       tasksBox);
     tasksLayout->addWidget(m_tasks);
 
     auto* gateBox = new QGroupBox(tr("Next Go/No-Go checkpoint (double-click a binding to edit it)"), splitter);
@@ -151,13 +159,15 @@ StandupPanel::StandupPanel(Pool& pool, const ConnectionOptions& direct, QString 
     m_checkpointTitle = new QLabel(gateBox);
     m_checkpointTitle->setTextFormat(Qt::PlainText);
     gateLayout->addWidget(m_checkpointTitle);
-    m_criteria = makeTree({tr("Criterion"), tr("Binding"), tr("State"), tr("Value")}, 0, gateBox);
+    m_criteria = makeTree({tr("Criterion"), tr("Binding"), tr("State"), tr("Value")}, 0, QStringLiteral("checkpointCriteria"),
+                          tr("Checkpoint criteria"), gateBox);
     m_criteria->setEditTriggers(QAbstractItemView::DoubleClicked | QAbstractItemView::EditKeyPressed);
     m_criteria->header()->setSectionResizeMode(CriterionBinding, QHeaderView::ResizeToContents);
     gateLayout->addWidget(m_criteria);
     auto* signRow = new QHBoxLayout;
     m_comment = new QLineEdit(gateBox);
     m_comment->setPlaceholderText(tr("Comment for the sign-off"));
+    m_comment->setAccessibleName(tr("Sign-off comment"));
     m_go = new QPushButton(tr("Sign Go"), gateBox);
     m_noGo = new QPushButton(tr("Sign No-Go"), gateBox);
     signRow->addWidget(m_comment, 1);
@@ -168,14 +178,16 @@ StandupPanel::StandupPanel(Pool& pool, const ConnectionOptions& direct, QString 
     auto* blockersBox = new QGroupBox(tr("Blockers (double-click an open one to resolve it)"), splitter);
     auto* blockersLayout = new QVBoxLayout(blockersBox);
     m_blockers = makeTree({tr("Priority"), tr("Blocker"), tr("Raised by"), tr("Respond by"), tr("Clock"), tr("State")},
-                          BlockerTitle, blockersBox);
+                          BlockerTitle, QStringLiteral("blockerList"), tr("Blockers"), blockersBox);
     blockersLayout->addWidget(m_blockers);
     auto* raiseRow = new QHBoxLayout;
     m_blockerPriority = new QComboBox(blockersBox);
     m_blockerPriority->addItems({QStringLiteral("P0"), QStringLiteral("P1"), QStringLiteral("P2")});
     m_blockerPriority->setCurrentIndex(2);
+    m_blockerPriority->setAccessibleName(tr("New blocker's priority"));
     m_blockerTitle = new QLineEdit(blockersBox);
     m_blockerTitle->setPlaceholderText(tr("What blocks you?"));
+    m_blockerTitle->setAccessibleName(tr("New blocker"));
     m_raise = new QPushButton(tr("Raise"), blockersBox);
     auto* raise = m_raise;
     raiseRow->addWidget(m_blockerPriority);
