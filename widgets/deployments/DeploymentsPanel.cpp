@@ -18,6 +18,7 @@
 #include <QListWidget>
 #include <QPlainTextEdit>
 #include <QPointer>
+#include <QProgressBar>
 #include <QPushButton>
 #include <QSettings>
 #include <QSplitter>
@@ -152,7 +153,15 @@ DeploymentsPanel::DeploymentsPanel(const QList<RolloutService*>& environments, Q
     m_cancel->setObjectName(QStringLiteral("cancelButton"));
     m_cancel->setEnabled(false);
     m_cancel->setToolTip(QStringLiteral("No operation is running"));
+    // A rollout has no measurable fraction (the provider decides how long it takes): a busy bar.
+    m_runningBar = new QProgressBar(running);
+    m_runningBar->setObjectName(QStringLiteral("operationRunning"));
+    m_runningBar->setAccessibleName(tr("Operation running"));
+    m_runningBar->setRange(0, 0);
+    m_runningBar->setMaximumWidth(160);
+    m_runningBar->setVisible(false);
     runningTop->addWidget(runningTitle, 1);
+    runningTop->addWidget(m_runningBar);
     runningTop->addWidget(m_cancel);
     m_timeline = new QListWidget(running);
     m_timeline->setObjectName(QStringLiteral("rolloutTimeline"));
@@ -403,6 +412,7 @@ void DeploymentsPanel::runOperation(int environment, const QString& what, Planne
             self->m_timeline->clear();
             self->setBusy(QStringLiteral("An operation is running: %1").arg(chosen.sentence()));
             self->m_cancel->setEnabled(service->canCancel());
+            self->m_runningBar->setVisible(true);
             self->m_cancel->setToolTip(service->canCancel() ? QStringLiteral("Stop the provider command now (the operation ends failed)")
                                                             : QStringLiteral("The HTTP provider's request cannot be stopped; it times out on its own"));
             const QString key = QUuid::createUuid().toString(QUuid::WithoutBraces);
@@ -412,6 +422,7 @@ void DeploymentsPanel::runOperation(int environment, const QString& what, Planne
                     if (!self)
                         return;
                     self->m_cancel->setEnabled(false);
+                    self->m_runningBar->setVisible(false);
                     self->m_cancel->setToolTip(QStringLiteral("No operation is running"));
                     self->setBusy({});
                     const QString state = outcome ? outcome->state : QStringLiteral("refused");

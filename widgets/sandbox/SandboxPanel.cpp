@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "sandbox/SandboxPanel.h"
 
+#include "common/OperationProgress.h"
 #include "common/RoleGate.h"
 #include "db/Listener.h"
 #include "db/Projects.h"
@@ -93,9 +94,14 @@ SandboxPanel::SandboxPanel(Pool* pool, ConnectionOptions directOptions, QString 
     splitter->setStretchFactor(1, 1);
     m_views->addTab(splitter, tr("Events"));
     layout->addWidget(m_views, 1);
+    m_exportProgress = new OperationProgress(this);
+    m_exportProgress->setObjectName(QStringLiteral("exportProgress"));
+    layout->addWidget(m_exportProgress);
     m_message = new QLabel(this);
     m_message->setTextFormat(Qt::PlainText);
     layout->addWidget(m_message);
+    // The export stops between pages; the file is then not created.
+    connect(m_exportProgress, &OperationProgress::cancelRequested, this, [this] { m_exportCancel->store(true); });
 
     connect(m_acknowledge, &QPushButton::clicked, this, [this] { setStatusOfSelection(QStringLiteral("acknowledged")); });
     connect(m_resolve, &QPushButton::clicked, this, [this] { setStatusOfSelection(QStringLiteral("resolved")); });
@@ -333,13 +339,18 @@ void SandboxPanel::exportCsv(const QString& path)
     });
     auto* progress = new QTimer(this);
     connect(progress, &QTimer::timeout, this, [this, written] {
-        m_message->setText(tr("Exporting... %1 rows").arg(written->load()));
+        m_exportProgress->setProgress(0, tr("%n rows", nullptr, int(written->load())));
     });
     progress->start(500);
-    m_message->setText(tr("Exporting..."));
+    m_exportProgress->start(tr("Exporting violations to %1").arg(QFileInfo(path).fileName()));
+    m_message->clear();
     m_export.then(this, [this, path, progress](Result<qint64> rows) {
         progress->deleteLater();
-        m_message->setText(rows ? tr("Exported %1 rows to %2").arg(rows.value()).arg(path) : rows.error().toString());
+        const bool cancelled = m_exportProgress->cancelWasRequested();
+        m_exportProgress->finish();
+        m_message->setText(rows        ? tr("Exported %1 rows to %2").arg(rows.value()).arg(path)
+                           : cancelled ? tr("Export cancelled: %1 was not written.").arg(path)
+                                       : rows.error().toString());
         emit exportFinished(rows.ok());
     });
 }

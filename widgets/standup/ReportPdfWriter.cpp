@@ -83,11 +83,17 @@ Result<void> ReportPdfWriter::writePdf(const Report& report, const HealthSeries&
     return {};
 }
 
+QString ReportPdfWriter::chartFileFor(const QString& markdownFile)
+{
+    const QFileInfo info(markdownFile);
+    return info.absoluteDir().filePath(info.completeBaseName() + QStringLiteral(".chart.png"));
+}
+
 Result<void> ReportPdfWriter::writeMarkdown(const Report& report, const HealthSeries& chart, const QString& file)
 {
-    const QFileInfo info(file);
-    const QString chartName = info.completeBaseName() + QStringLiteral(".chart.png");
-    if (!HealthChartImage::render(chart, report.chartTitle).save(info.absoluteDir().filePath(chartName), "PNG"))
+    const QString chartFile = chartFileFor(file);
+    const QString chartName = QFileInfo(chartFile).fileName();  // linked relative to the Markdown
+    if (!HealthChartImage::render(chart, report.chartTitle).save(chartFile, "PNG"))
         return Error::make(ErrorKind::Io, QStringLiteral("could not write the chart beside %1").arg(file));
     QSaveFile out(file);
     if (!out.open(QIODevice::WriteOnly))

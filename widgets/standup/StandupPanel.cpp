@@ -11,12 +11,15 @@
 #include "plan/PlanReports.h"
 #include "plan/PoolMetricSource.h"
 #include "standup/ReportPdfWriter.h"
+#include "common/OperationProgress.h"
 
 #include <QApplication>
 #include <QClipboard>
 #include <QComboBox>
 #include <QDateEdit>
+#include <QFile>
 #include <QFileDialog>
+#include <QFileInfo>
 #include <QGroupBox>
 #include <QHBoxLayout>
 #include <QHeaderView>
@@ -207,6 +210,9 @@ StandupPanel::StandupPanel(Pool& pool, const ConnectionOptions& direct, QString 
         });
     });
 
+    m_reportProgress = new OperationProgress(this);
+    m_reportProgress->setObjectName(QStringLiteral("reportProgress"));
+    layout->addWidget(m_reportProgress);
     m_status = new QLabel(this);
     m_status->setTextFormat(Qt::PlainText);
     layout->addWidget(m_status);
@@ -565,6 +571,25 @@ void StandupPanel::exportWeekReport(const QString& file)
 
 void StandupPanel::exportReport(const QString& file, bool week)
 {
+    if (m_reportProgress->isRunning()) {
+        m_status->setText(tr("A report is already being exported."));
+        emit exported(file, false);
+        return;
+    }
+    // Neither the report's queries nor the writer can be interrupted half-way: Cancel drops the
+    // report at the next step and removes a file already written, so nothing half-done is left.
+    m_reportProgress->start(tr("Exporting %1").arg(QFileInfo(file).fileName()));
+    auto cancelled = [this, file] {
+        if (!m_reportProgress->cancelWasRequested())
+            return false;
+        QFile::remove(file);
+        if (!file.endsWith(QStringLiteral(".pdf"), Qt::CaseInsensitive))
+            QFile::remove(ReportPdfWriter::chartFileFor(file));
+        m_reportProgress->finish();
+        m_status->setText(tr("Report export cancelled: %1 was not written.").arg(file));
+        emit exported(file, false);
+        return true;
+    };
     const QString slug = m_projectSlug;
     Pool* pool = &m_pool;
     m_pool.withClientAsync(QStringLiteral("GET /reports"), [slug, week, pool](Connection& connection) -> Result<ReportWithChart> {
@@ -575,8 +600,12 @@ void StandupPanel::exportReport(const QString& file, bool week)
         if (week)
             return PlanReports::week(connection, *project, QDateTime::currentDateTimeUtc(), &poolSource);
         return PlanReports::checkpoint(connection, *project, &poolSource);
-    }, CallOptions::idempotentUnit()).then(this, [this, file](Result<ReportWithChart> built) {
+    }, CallOptions::idempotentUnit()).then(this, [this, file, cancelled](Result<ReportWithChart> built) {
+        if (cancelled())
+            return;
+        m_reportProgress->setProgress(0, tr("writing the file"));
         if (!built) {
+            m_reportProgress->finish();
             m_status->setText(tr("Report not exported: %1").arg(built.error().message));
             emit exported(file, false);
             return;
@@ -587,7 +616,10 @@ void StandupPanel::exportReport(const QString& file, bool week)
             return file.endsWith(QStringLiteral(".pdf"), Qt::CaseInsensitive)
                        ? ReportPdfWriter::writePdf(copy.report, copy.chart, file)
                        : ReportPdfWriter::writeMarkdown(copy.report, copy.chart, file);
-        }).then(this, [this, file](Result<void> written) {
+        }).then(this, [this, file, cancelled](Result<void> written) {
+            if (cancelled())
+                return;
+            m_reportProgress->finish();
             m_status->setText(written ? tr("Report written to %1").arg(file) : tr("Report not exported: %1").arg(written.error().message));
             emit exported(file, written.ok());
         });
