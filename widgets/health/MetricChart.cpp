@@ -257,7 +257,7 @@ void MetricChart::showHover(const MetricLine& style, const QPointF& point, bool 
         return;
     }
     const QString time = QDateTime::fromMSecsSinceEpoch(qint64(point.x())).toString(QStringLiteral("yyyy-MM-dd HH:mm:ss"));
-    QToolTip::showText(QCursor::pos(), QStringLiteral("%1: %2 %3\n%4").arg(style.label).arg(point.y(), 0, 'g', 5).arg(m_unit, time), this);
+    QToolTip::showText(QCursor::pos(), tr("%1: %2 %3\n%4").arg(style.label).arg(point.y(), 0, 'g', 5).arg(m_unit, time), this);
 }
 
 int MetricChart::pointCount(const QString& metric) const
