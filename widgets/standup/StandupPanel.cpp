@@ -13,6 +13,7 @@
 #include "standup/ReportPdfWriter.h"
 #include "common/OperationProgress.h"
 
+#include <QCoreApplication>
 #include <QApplication>
 #include <QClipboard>
 #include <QComboBox>
@@ -79,9 +80,9 @@ QString clockText(const QDateTime& due, const QDateTime& now)
 {
     const qint64 minutes = now.secsTo(due) / 60;
     const qint64 magnitude = qAbs(minutes);
-    const QString span = magnitude >= 60 ? QStringLiteral("%1 h %2 min").arg(magnitude / 60).arg(magnitude % 60, 2, 10, QLatin1Char('0'))
-                                         : QStringLiteral("%1 min").arg(magnitude);
-    return minutes >= 0 ? QObject::tr("%1 left").arg(span) : QObject::tr("%1 overdue").arg(span);
+    const QString span = magnitude >= 60 ? QCoreApplication::translate("ops::widgets::StandupPanel", "%1 h %2 min").arg(magnitude / 60).arg(magnitude % 60, 2, 10, QLatin1Char('0'))
+                                         : QCoreApplication::translate("ops::widgets::StandupPanel", "%1 min").arg(magnitude);
+    return minutes >= 0 ? QCoreApplication::translate("ops::widgets::StandupPanel", "%1 left").arg(span) : QCoreApplication::translate("ops::widgets::StandupPanel", "%1 overdue").arg(span);
 }
 
 // Evaluates the gate from the Health samples, the pool's own figures as the documented fallback
@@ -343,7 +344,7 @@ void StandupPanel::show(const Loaded& loaded)
     m_readiness->setText(readiness);
     m_tasks->clear();
     for (const StandupTask& task : day.tasks) {
-        auto* item = new QTreeWidgetItem(m_tasks, {task.number >= 0 ? QStringLiteral("Task %1: %2").arg(task.number).arg(task.title) : task.title,
+        auto* item = new QTreeWidgetItem(m_tasks, {task.number >= 0 ? tr("Task %1: %2").arg(task.number).arg(task.title) : task.title,
                                                    task.assignee, task.estimate, task.doneBy});
         if (RoleGate::allows(m_roleLevel, RoleLevel::Operator))  // a viewer sees the box but cannot tick it
             item->setFlags(item->flags() | Qt::ItemIsUserCheckable);
