@@ -3,6 +3,7 @@
 
 #include "common/ChartPalette.h"
 
+#include <QCoreApplication>
 #include <QApplication>
 #include <QBarCategoryAxis>
 #include <QBarSet>
@@ -73,7 +74,7 @@ void replaceAll(QChart* chart, QAbstractBarSeries* series, QBarCategoryAxis* cat
 void showRanked(QChart* chart, const std::vector<RankedCount>& ranked)
 {
     auto* series = new QHorizontalBarSeries;
-    auto* set = new QBarSet(QObject::tr("events"));
+    auto* set = new QBarSet(QCoreApplication::translate("ops::widgets::ViolationChartsView", "events"));
     auto* categories = new QBarCategoryAxis;
     // Rank 1 at the top: a horizontal bar chart draws its first category at the bottom.
     for (int i = int(ranked.size()) - 1; i >= 0; --i) {

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "sandbox/ViolationFilterBar.h"
 
+#include <QCoreApplication>
 #include <QComboBox>
 #include <QDateTimeEdit>
 #include <QHBoxLayout>
@@ -16,7 +17,7 @@ namespace {
 QComboBox* choices(const QStringList& values, QWidget* parent)
 {
     auto* box = new QComboBox(parent);
-    box->addItem(QObject::tr("any"), QString());
+    box->addItem(QCoreApplication::translate("ops::widgets::ViolationFilterBar", "any"), QString());
     for (const QString& value : values)
         box->addItem(value, value);
     return box;
