@@ -14,6 +14,8 @@
 #include "deployments/EnvironmentCard.h"
 #include "health/HealthPanel.h"
 #include "health/MetricChart.h"
+#include "health/SecretPromptDialog.h"
+#include "projects/ProjectAdminDialog.h"
 #include "sandbox/SandboxPanel.h"
 #include "sandbox/ViolationFilterBar.h"
 #include "standup/StandupPanel.h"
@@ -99,6 +101,29 @@ bool isInteractive(const QWidget* widget)
     if (qobject_cast<const QTabWidget*>(widget))
         return false;
     return widget->focusPolicy() != Qt::NoFocus || qobject_cast<const QAbstractButton*>(widget);
+}
+
+// Every interactive control under `root` has an accessible name, a buddy label or visible text;
+// each one that does not fails the test with its path. Returns how many controls were checked.
+int expectEveryControlNamed(QWidget* root)
+{
+    QSet<const QWidget*> labelled;
+    for (const QLabel* label : root->findChildren<QLabel*>())
+        if (label->buddy())
+            labelled.insert(label->buddy());
+    int checked = 0;
+    for (QWidget* widget : root->findChildren<QWidget*>()) {
+        if (!isInteractive(widget) || isPartOfAComposite(widget))
+            continue;
+        ++checked;
+        const auto* button = qobject_cast<QAbstractButton*>(widget);
+        const auto* box = qobject_cast<QGroupBox*>(widget);
+        const bool named = !widget->accessibleName().trimmed().isEmpty() || labelled.contains(widget)
+                           || (button && !button->text().remove(QLatin1Char('&')).trimmed().isEmpty())
+                           || (box && !box->title().trimmed().isEmpty());
+        EXPECT_TRUE(named) << "no accessible name, buddy label or visible text: " << pathOf(widget);
+    }
+    return checked;
 }
 
 class DesktopHabitsTest : public ::testing::Test {
@@ -308,23 +333,14 @@ TEST_F(DesktopHabitsTest, EveryInteractiveControlHasAnAccessibleName)
         QTest::qWait(50);
     }
 
-    QSet<const QWidget*> labelled;
-    for (const QLabel* label : m_window->findChildren<QLabel*>())
-        if (label->buddy())
-            labelled.insert(label->buddy());
-    int checked = 0;
-    for (QWidget* widget : m_window->findChildren<QWidget*>()) {
-        if (!isInteractive(widget) || isPartOfAComposite(widget))
-            continue;
-        ++checked;
-        const auto* button = qobject_cast<QAbstractButton*>(widget);
-        const auto* box = qobject_cast<QGroupBox*>(widget);
-        const bool named = !widget->accessibleName().trimmed().isEmpty() || labelled.contains(widget)
-                           || (button && !button->text().remove(QLatin1Char('&')).trimmed().isEmpty())
-                           || (box && !box->title().trimmed().isEmpty());
-        EXPECT_TRUE(named) << "no accessible name, buddy label or visible text: " << pathOf(widget);
-    }
+    const int checked = expectEveryControlNamed(m_window.get());
     EXPECT_GT(checked, 40) << "the walk found too few controls to mean anything";
+
+    // The dialogs the window opens.
+    ops::widgets::ProjectAdminDialog admin(*m_controller->pool(), QStringLiteral("admin"));
+    EXPECT_GT(expectEveryControlNamed(&admin), 5);
+    ops::widgets::SecretPromptDialog secret;
+    EXPECT_GT(expectEveryControlNamed(&secret), 2);
 }
 
 TEST_F(DesktopHabitsTest, TheDarkThemeReachesWidgetsAndChartsAndTextStaysReadable)
