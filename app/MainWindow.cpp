@@ -83,6 +83,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
     projectBar->addWidget(projectLabel);
     m_projectSwitcher = new QComboBox(projectBar);
     m_projectSwitcher->setObjectName(QStringLiteral("projectSwitcher"));
+    projectLabel->setBuddy(m_projectSwitcher);  // the label names it for screen readers
     m_projectSwitcher->setMinimumContentsLength(16);
     m_projectSwitcher->setEnabled(false);
     m_projectSwitcher->setToolTip(tr("Every tab shows the selected project; the list holds the projects you are a member of."));

@@ -83,7 +83,7 @@ bool isPartOfAComposite(const QWidget* widget)
     for (const QWidget* w = widget->parentWidget(); w; w = w->parentWidget())
         if (qobject_cast<const QComboBox*>(w) || qobject_cast<const QAbstractSpinBox*>(w) || qobject_cast<const QTabBar*>(w)
             || qobject_cast<const QLineEdit*>(w) || qobject_cast<const QAbstractItemView*>(w)
-            || qobject_cast<const QScrollBar*>(w) || qobject_cast<const QToolBar*>(w) || qobject_cast<const QHeaderView*>(w))
+            || qobject_cast<const QScrollBar*>(w) || qobject_cast<const QHeaderView*>(w))
             return true;
     if (widget->objectName().startsWith(QLatin1String("qt_")))  // Qt's own helpers (viewports, extension buttons)
         return true;
