@@ -4,6 +4,7 @@
 #include "commands/HeadlessCommand.h"
 
 #include <QCommandLineParser>
+#include <QCoreApplication>
 #include <QDir>
 #include <QStandardPaths>
 
@@ -66,22 +67,22 @@ ops::services::Result<AppOptions> AppOptions::parse(const QStringList& arguments
                                                     const QSettings& settings)
 {
     QCommandLineParser parser;
-    parser.setApplicationDescription(QStringLiteral(
+    parser.setApplicationDescription(QCoreApplication::translate("ops::app::AppOptions", 
         "Ops Console: live health, sandbox violations, deployments with one-click rollback, and the daily "
         "standup for a web platform on PostgreSQL."));
     const QCommandLineOption helpOption = parser.addHelpOption();
     const QCommandLineOption versionOption = parser.addVersionOption();
     const QCommandLineOption dsnOption(QStringLiteral("dsn"),
-                                       QStringLiteral("Connect to this PostgreSQL database (libpq URI or key=value "
+                                       QCoreApplication::translate("ops::app::AppOptions", "Connect to this PostgreSQL database (libpq URI or key=value "
                                                       "string) instead of the embedded one. Default: $DATABASE_URL."),
                                        QStringLiteral("url"));
     const QCommandLineOption dataDirOption(QStringLiteral("data-dir"),
-                                           QStringLiteral("Directory of the embedded PostgreSQL cluster and the "
+                                           QCoreApplication::translate("ops::app::AppOptions", "Directory of the embedded PostgreSQL cluster and the "
                                                           "console's data. Default: %1.")
                                                .arg(QStandardPaths::writableLocation(QStandardPaths::AppLocalDataLocation)),
                                            QStringLiteral("dir"));
     const QCommandLineOption screenshotOption(QStringLiteral("screenshots"),
-                                              QStringLiteral("Start as usual, wait until every tab has loaded, save "
+                                              QCoreApplication::translate("ops::app::AppOptions", "Start as usual, wait until every tab has loaded, save "
                                                              "one PNG per tab into DIR and exit."),
                                               QStringLiteral("dir"));
     const QCommandLineOption noFirstRunOption(QStringLiteral("no-first-run"),
@@ -91,7 +92,7 @@ ops::services::Result<AppOptions> AppOptions::parse(const QStringList& arguments
     for (const CommandSpec& spec : commandTable())
         commandList += QStringLiteral("\n  %1  %2").arg(spec.name, -20).arg(spec.summary);
     parser.addPositionalArgument(QStringLiteral("command"),
-                                 QStringLiteral("Optional command to run without a window (global options go "
+                                 QCoreApplication::translate("ops::app::AppOptions", "Optional command to run without a window (global options go "
                                                 "before it; `ops-console COMMAND --help` for its own):")
                                      + commandList,
                                  QStringLiteral("[command]"));
@@ -118,7 +119,7 @@ ops::services::Result<AppOptions> AppOptions::parse(const QStringList& arguments
     else
         options.connectionString = settings.value(QStringLiteral("database/connectionString")).toString();
     if (parser.isSet(dsnOption) && options.connectionString.trimmed().isEmpty())
-        return Error::make(ErrorKind::InvalidInput, QStringLiteral("--dsn needs a connection string"));
+        return Error::make(ErrorKind::InvalidInput, QCoreApplication::translate("ops::app::AppOptions", "--dsn needs a connection string"));
 
     options.dataDirectory = parser.isSet(dataDirOption)
                                 ? QDir(parser.value(dataDirOption)).absolutePath()
@@ -131,7 +132,7 @@ ops::services::Result<AppOptions> AppOptions::parse(const QStringList& arguments
         const CommandSpec* spec = findCommand(commandWordsGiven, &wordsUsed);
         if (!spec)
             return Error::make(ErrorKind::InvalidInput,
-                               QStringLiteral("unknown command '%1' (see --help)").arg(commandWordsGiven.first()));
+                               QCoreApplication::translate("ops::app::AppOptions", "unknown command '%1' (see --help)").arg(commandWordsGiven.first()));
         options.command = spec->name;
         options.commandArguments = commandWordsGiven.mid(wordsUsed);
     }

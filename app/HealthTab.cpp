@@ -80,8 +80,14 @@ void installHealthTab(MainWindow& window, ConsoleController& controller, const Q
             panel->loadTestPanel()->setEndpoint(demoHealthUrl, 1000, 50);
         window.setPanel(MainWindow::Tab::Health, panel);
         QObject::connect(qApp, &QCoreApplication::aboutToQuit, panel, &ops::widgets::HealthPanel::stopLiveUpdates);
+        // One tray per window (the desktop actions make it; a bare window gets one here): its dot
+        // follows the panel of the project shown now.
+        auto* tray = window.findChild<HealthAlertTray*>();
+        if (!tray)
+            tray = new HealthAlertTray(&window);
+        tray->showStatus({}, {});
+        QObject::connect(panel, &ops::widgets::HealthPanel::statusShown, tray, &HealthAlertTray::showStatus);
         if (auto* alerts = panel->findChild<ops::widgets::AlertHistoryView*>()) {
-            auto* tray = new HealthAlertTray(&window);
             QObject::connect(alerts, &ops::widgets::AlertHistoryView::newAlert, tray, &HealthAlertTray::notify);
             QObject::connect(qApp, &QCoreApplication::aboutToQuit, alerts, &ops::widgets::AlertHistoryView::stopLiveUpdates);
         }

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "MainWindow.h"
 
+#include "DesktopActions.h"
+
 #include "common/PlaceholderPanel.h"
 #include "common/PlainToolTip.h"
 #include "common/RoleGate.h"
@@ -86,6 +88,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
     projectBar->addWidget(projectLabel);
     m_projectSwitcher = new QComboBox(projectBar);
     m_projectSwitcher->setObjectName(QStringLiteral("projectSwitcher"));
+    projectLabel->setBuddy(m_projectSwitcher);  // the label names it for screen readers
     m_projectSwitcher->setMinimumContentsLength(16);
     m_projectSwitcher->setEnabled(false);
     m_projectSwitcher->setToolTip(tr("Every tab shows the selected project; the list holds the projects you are a member of."));
@@ -99,6 +102,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
     QSettings settings;
     if (!restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray()))
         resize(1200, 780);
+    new DesktopActions(*this);  // shortcuts, themes, remembered layout, tray: after the menus and tabs exist
 }
 
 void MainWindow::createMenus()
@@ -115,6 +119,7 @@ void MainWindow::createMenus()
     ops::widgets::RoleGate::apply(m_manageProjects, QString(), ops::widgets::RoleLevel::Admin);
 
     QMenu* helpMenu = menuBar()->addMenu(tr("&Help"));
+    helpMenu->setObjectName(QStringLiteral("helpMenu"));
     helpMenu->addAction(tr("&About Ops Console"), this, [this] {
         QMessageBox box(this);
         box.setWindowTitle(tr("About Ops Console"));

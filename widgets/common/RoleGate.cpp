@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "common/RoleGate.h"
 
+#include <QCoreApplication>
 #include <QAction>
 #include <QWidget>
 
@@ -59,8 +60,8 @@ QString RoleGate::refusal(const QString& connectedLevel, RoleLevel required)
 {
     if (allows(connectedLevel, required))
         return {};
-    return QObject::tr("Needs the %1 role; you are connected as %2.")
-        .arg(roleName(required), connectedLevel.isEmpty() ? QObject::tr("an unknown role") : connectedLevel);
+    return QCoreApplication::translate("ops::widgets::RoleGate", "Needs the %1 role; you are connected as %2.")
+        .arg(roleName(required), connectedLevel.isEmpty() ? QCoreApplication::translate("ops::widgets::RoleGate", "an unknown role") : connectedLevel);
 }
 
 void RoleGate::apply(QWidget* control, const QString& connectedLevel, RoleLevel required, bool otherwise)

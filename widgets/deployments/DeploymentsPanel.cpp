@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "deployments/DeploymentsPanel.h"
 #include "common/RoleGate.h"
+#include "common/ColumnFit.h"
 
 #include "common/PlainToolTip.h"
 #include "demo/DemoPlatform.h"
@@ -17,6 +18,7 @@
 #include <QListWidget>
 #include <QPlainTextEdit>
 #include <QPointer>
+#include <QProgressBar>
 #include <QPushButton>
 #include <QSettings>
 #include <QSplitter>
@@ -32,10 +34,12 @@ using namespace ops::services;
 
 namespace {
 
-QTableWidget* makeTable(const QStringList& headers, const QString& objectName, QWidget* parent)
+// `objectName` keys the remembered column layout; `name` is what a screen reader announces.
+QTableWidget* makeTable(const QStringList& headers, const QString& objectName, const QString& name, QWidget* parent)
 {
     auto* table = new QTableWidget(0, int(headers.size()), parent);
     table->setObjectName(objectName);
+    table->setAccessibleName(name);
     table->setHorizontalHeaderLabels(headers);
     table->setEditTriggers(QAbstractItemView::NoEditTriggers);
     table->setSelectionBehavior(QAbstractItemView::SelectRows);
@@ -100,63 +104,74 @@ DeploymentsPanel::DeploymentsPanel(const QList<RolloutService*>& environments, Q
         service->setStateListener([self](qint64 rollout, const QString& state, const QString& message) {
             QMetaObject::invokeMethod(qApp, [self, rollout, state, message] {
                 if (self)
-                    self->addTimelineEntry(QStringLiteral("%1  (rollout %2)").arg(state).arg(rollout), message);
+                    self->addTimelineEntry(tr("%1  (rollout %2)").arg(state).arg(rollout), message);
             }, Qt::QueuedConnection);
         });
     }
     if (!m_cards.isEmpty())
-        m_cards.first()->rollbackButton()->setText(QStringLiteral("&Roll back"));  // Alt+R: the button that matters most
-    m_refresh = new QPushButton(QStringLiteral("Re&fresh"), this);
+        m_cards.first()->rollbackButton()->setText(tr("&Roll back"));  // Alt+R: the button that matters most
+    m_refresh = new QPushButton(tr("Re&fresh"), this);
     cards->addWidget(m_refresh, 0, Qt::AlignTop);
     layout->addLayout(cards);
 
     auto* split = new QSplitter(Qt::Horizontal, this);
+    split->setObjectName(QStringLiteral("deploymentsSplitter"));  // sizes remembered by name
     auto* history = new QTabWidget(split);
-    m_history = makeTable({QStringLiteral("Environment"), QString(), QStringLiteral("Version"), QStringLiteral("Health"),
-                           QStringLiteral("Created (UTC)"), QStringLiteral("Built by"), QStringLiteral("Provider id")},
-                          QStringLiteral("deploymentHistory"), history);
-    m_operations = makeTable({QStringLiteral("Environment"), QStringLiteral("Requested (UTC)"), QStringLiteral("Operation"),
-                              QStringLiteral("From -> to"), QStringLiteral("Initiated by"), QStringLiteral("State"),
-                              QStringLiteral("Reason"), QStringLiteral("Gate override"), QStringLiteral("Message")},
-                             QStringLiteral("operationHistory"), history);
+    m_history = makeTable({tr("Environment"), QString(), tr("Version"), tr("Health"),
+                           tr("Created (UTC)"), tr("Built by"), tr("Provider id")},
+                          QStringLiteral("deploymentHistory"), tr("Deployment history"), history);
+    m_operations = makeTable({tr("Environment"), tr("Requested (UTC)"), tr("Operation"),
+                              tr("From -> to"), tr("Initiated by"), tr("State"),
+                              tr("Reason"), tr("Gate override"), tr("Message")},
+                             QStringLiteral("operationHistory"), tr("Operation history"), history);
     auto* auditPage = new QWidget(history);
     auto* auditLayout = new QVBoxLayout(auditPage);
     auto* auditTop = new QHBoxLayout;
-    m_verifyAudit = new QPushButton(QStringLiteral("&Verify chain"), auditPage);
+    m_verifyAudit = new QPushButton(tr("&Verify chain"), auditPage);
     m_verifyAudit->setObjectName(QStringLiteral("verifyAuditButton"));
-    m_verifyAudit->setToolTip(QStringLiteral("Recompute the audit log's hash chain and report the first broken link"));
+    m_verifyAudit->setToolTip(tr("Recompute the audit log's hash chain and report the first broken link"));
     m_auditResult = new QLabel(auditPage);
     m_auditResult->setTextFormat(Qt::PlainText);
     m_auditResult->setObjectName(QStringLiteral("auditVerification"));
     auditTop->addWidget(m_verifyAudit);
     auditTop->addWidget(m_auditResult, 1);
-    m_audit = makeTable({QStringLiteral("#"), QStringLiteral("At (UTC)"), QStringLiteral("Who"), QStringLiteral("Action"),
-                         QStringLiteral("Subject")}, QStringLiteral("auditLog"), auditPage);
+    m_audit = makeTable({QStringLiteral("#"), tr("At (UTC)"), tr("Who"), tr("Action"),
+                         tr("Subject")}, QStringLiteral("auditLog"), tr("Audit log"), auditPage);
     auditLayout->addLayout(auditTop);
     auditLayout->addWidget(m_audit, 1);
-    history->addTab(m_history, QStringLiteral("&Deployments"));
-    history->addTab(m_operations, QStringLiteral("&Operations"));
-    history->addTab(auditPage, QStringLiteral("&Audit log"));
+    history->addTab(m_history, tr("&Deployments"));
+    history->addTab(m_operations, tr("&Operations"));
+    history->addTab(auditPage, tr("&Audit log"));
 
     // The running operation: its states, its output, its Cancel.
     auto* running = new QWidget(split);
     auto* runningLayout = new QVBoxLayout(running);
     runningLayout->setContentsMargins(0, 0, 0, 0);
     auto* runningTop = new QHBoxLayout;
-    auto* runningTitle = new QLabel(QStringLiteral("Running operation"), running);
-    m_cancel = new QPushButton(QStringLiteral("&Cancel operation"), running);
+    auto* runningTitle = new QLabel(tr("Running operation"), running);
+    m_cancel = new QPushButton(tr("&Cancel operation"), running);
     m_cancel->setObjectName(QStringLiteral("cancelButton"));
     m_cancel->setEnabled(false);
-    m_cancel->setToolTip(QStringLiteral("No operation is running"));
+    m_cancel->setToolTip(tr("No operation is running"));
+    // A rollout has no measurable fraction (the provider decides how long it takes): a busy bar.
+    m_runningBar = new QProgressBar(running);
+    m_runningBar->setObjectName(QStringLiteral("operationRunning"));
+    m_runningBar->setAccessibleName(tr("Operation running"));
+    m_runningBar->setRange(0, 0);
+    m_runningBar->setMaximumWidth(160);
+    m_runningBar->setVisible(false);
     runningTop->addWidget(runningTitle, 1);
+    runningTop->addWidget(m_runningBar);
     runningTop->addWidget(m_cancel);
     m_timeline = new QListWidget(running);
     m_timeline->setObjectName(QStringLiteral("rolloutTimeline"));
+    m_timeline->setAccessibleName(tr("Operation timeline"));
     m_timeline->setMaximumHeight(120);
     m_output = new QPlainTextEdit(running);
     m_output->setReadOnly(true);
     m_output->setObjectName(QStringLiteral("rolloutOutput"));
-    m_output->setPlaceholderText(QStringLiteral("Output of the running operation, line by line as it arrives"));
+    m_output->setAccessibleName(tr("Operation output"));
+    m_output->setPlaceholderText(tr("Output of the running operation, line by line as it arrives"));
     runningLayout->addLayout(runningTop);
     runningLayout->addWidget(m_timeline);
     runningLayout->addWidget(m_output, 1);
@@ -243,7 +258,7 @@ void DeploymentsPanel::addTimelineEntry(const QString& state, const QString& mes
 void DeploymentsPanel::start()
 {
     // Crash recovery first (a console that died mid-rollout), then the first view.
-    setBusy(QStringLiteral("Recovering unfinished operations"));
+    setBusy(tr("Recovering unfinished operations"));
     QPointer<DeploymentsPanel> self(this);
     const QList<RolloutService*> services = m_services;
     m_running = QtConcurrent::run([self, services] {
@@ -251,10 +266,10 @@ void DeploymentsPanel::start()
         for (RolloutService* service : services) {
             auto outcomes = service->recover();
             if (!outcomes)
-                lines << QStringLiteral("recovery of %1: %2").arg(service->environmentName(), outcomes.error().message);
+                lines << tr("recovery of %1: %2").arg(service->environmentName(), outcomes.error().message);
             else
                 for (const RolloutOutcome& o : outcomes.value())
-                    lines << QStringLiteral("recovered rollout %1: %2: %3").arg(o.rolloutId).arg(o.state, o.message);
+                    lines << tr("recovered rollout %1: %2: %3").arg(o.rolloutId).arg(o.state, o.message);
         }
         QMetaObject::invokeMethod(qApp, [self, lines] {
             if (!self)
@@ -271,7 +286,7 @@ void DeploymentsPanel::refresh()
 {
     if (!m_busy.isEmpty())
         return;
-    setBusy(QStringLiteral("Refreshing"));
+    setBusy(tr("Refreshing"));
     QPointer<DeploymentsPanel> self(this);
     const QList<RolloutService*> services = m_services;
     m_running = QtConcurrent::run([self, services] {
@@ -279,7 +294,7 @@ void DeploymentsPanel::refresh()
         QStringList problems;
         for (RolloutService* service : services) {
             if (auto synced = service->sync(); !synced)
-                problems << QStringLiteral("provider: %1").arg(synced.error().message);
+                problems << tr("provider: %1").arg(synced.error().message);
             else
                 problems << QString();
             snapshots.append(service->snapshot());
@@ -320,45 +335,45 @@ void DeploymentsPanel::showSnapshots(const QList<Result<EnvironmentSnapshot>>& s
         if (i == 0) {  // the project's audit log, the same from every environment
             // The chain spans every project: only an admin (or the owner) sees all of its rows,
             // anyone else would see gaps and a "broken" chain that is not.
-            m_verifyAudit->setToolTip(QStringLiteral("Recompute the audit log's hash chain and report the first broken link"));
+            m_verifyAudit->setToolTip(tr("Recompute the audit log's hash chain and report the first broken link"));
             RoleGate::apply(m_verifyAudit, s.roleLevel, RoleLevel::Admin, !m_auditRunning.isRunning());
             m_audit->setRowCount(int(s.audit.size()));
             for (int row = 0; row < s.audit.size(); ++row) {
                 const AuditRow& a = s.audit[row];
                 setRow(m_audit, row, {QString::number(a.id), utc(a.at), a.actor, a.action, a.subject});
             }
-            m_audit->resizeColumnsToContents();
+            fitColumnsUnlessArranged(m_audit);
         }
     }
     m_history->setRowCount(int(deployments.size()));
     for (int row = 0; row < deployments.size(); ++row) {
         const DeploymentRow& d = deployments[row];
         setRow(m_history, row, {deploymentEnvironments[row],
-                                d.current ? QStringLiteral("live") : d.rolledBackTo ? QStringLiteral("rolled back to") : QString(),
+                                d.current ? tr("live") : d.rolledBackTo ? tr("rolled back to") : QString(),
                                 d.version, d.health, utc(d.created, QStringLiteral("yyyy-MM-dd HH:mm")), d.createdBy, d.providerId});
     }
-    m_history->resizeColumnsToContents();
+    fitColumnsUnlessArranged(m_history);
     m_operations->setRowCount(int(rollouts.size()));
     for (int row = 0; row < rollouts.size(); ++row) {
         const RolloutRow& r = rollouts[row];
         // Rollbacks stand out: they are what someone did in an incident.
         setRow(m_operations, row, {rolloutEnvironments[row], utc(r.requestedAt),
-                                   r.kind == QLatin1String("rollback") ? QStringLiteral("ROLLBACK") : r.kind,
+                                   r.kind == QLatin1String("rollback") ? tr("ROLLBACK") : r.kind,
                                    QStringLiteral("%1 -> %2").arg(r.fromVersion, r.toVersion), r.requestedBy, r.state, r.reason,
                                    r.gateOverride, r.message});
     }
-    m_operations->resizeColumnsToContents();
+    fitColumnsUnlessArranged(m_operations);
     updateButtons();
 }
 
 void DeploymentsPanel::startRollback(int environment)
 {
-    runOperation(environment, QStringLiteral("rollback"), [](RolloutService& s) { return s.planRollback(); });
+    runOperation(environment, tr("rollback"), [](RolloutService& s) { return s.planRollback(); });
 }
 
 void DeploymentsPanel::startUndo(int environment)
 {
-    runOperation(environment, QStringLiteral("undo"), [](RolloutService& s) { return s.planUndo(); });
+    runOperation(environment, tr("undo"), [](RolloutService& s) { return s.planUndo(); });
 }
 
 void DeploymentsPanel::startPromotion(int environment)
@@ -367,14 +382,14 @@ void DeploymentsPanel::startPromotion(int environment)
         return;
     const QString source = m_services[environment]->environmentName();
     // The promotion runs in the target environment (the first one).
-    runOperation(0, QStringLiteral("promotion"), [source](RolloutService& s) { return s.planPromotion(source); });
+    runOperation(0, tr("promotion"), [source](RolloutService& s) { return s.planPromotion(source); });
 }
 
 void DeploymentsPanel::runOperation(int environment, const QString& what, Planner planner)
 {
     if (!m_busy.isEmpty() || environment < 0 || environment >= m_services.size())
         return;
-    setBusy(QStringLiteral("Planning the %1").arg(what));
+    setBusy(tr("Planning the %1").arg(what));
     QPointer<DeploymentsPanel> self(this);
     RolloutService* service = m_services[environment];
     m_running = QtConcurrent::run([self, service, planner, what] {
@@ -384,7 +399,7 @@ void DeploymentsPanel::runOperation(int environment, const QString& what, Planne
                 return;
             self->setBusy({});
             if (!plan) {
-                self->appendOutput(QStringLiteral("cannot start the %1: %2").arg(what, plan.error().message));
+                self->appendOutput(tr("cannot start the %1: %2").arg(what, plan.error().message));
                 self->refresh();
                 return;
             }
@@ -395,10 +410,11 @@ void DeploymentsPanel::runOperation(int environment, const QString& what, Planne
             }
             const RolloutPlan chosen = plan.value();
             self->m_timeline->clear();
-            self->setBusy(QStringLiteral("An operation is running: %1").arg(chosen.sentence()));
+            self->setBusy(tr("An operation is running: %1").arg(chosen.sentence()));
             self->m_cancel->setEnabled(service->canCancel());
-            self->m_cancel->setToolTip(service->canCancel() ? QStringLiteral("Stop the provider command now (the operation ends failed)")
-                                                            : QStringLiteral("The HTTP provider's request cannot be stopped; it times out on its own"));
+            self->m_runningBar->setVisible(true);
+            self->m_cancel->setToolTip(service->canCancel() ? tr("Stop the provider command now (the operation ends failed)")
+                                                            : tr("The HTTP provider's request cannot be stopped; it times out on its own"));
             const QString key = QUuid::createUuid().toString(QUuid::WithoutBraces);
             self->m_running = QtConcurrent::run([self, service, chosen, reason, key, gateOverride] {
                 auto outcome = service->run(chosen, reason, key, gateOverride);
@@ -406,7 +422,8 @@ void DeploymentsPanel::runOperation(int environment, const QString& what, Planne
                     if (!self)
                         return;
                     self->m_cancel->setEnabled(false);
-                    self->m_cancel->setToolTip(QStringLiteral("No operation is running"));
+                    self->m_runningBar->setVisible(false);
+                    self->m_cancel->setToolTip(tr("No operation is running"));
                     self->setBusy({});
                     const QString state = outcome ? outcome->state : QStringLiteral("refused");
                     const QString message = outcome ? outcome->message : outcome.error().message;
@@ -430,7 +447,7 @@ void DeploymentsPanel::lockOrUnlock(int environment, bool lock)
     QDateTime until;
     if (lock && !m_askLock(this, service->environmentName(), &reason, &until))
         return;
-    setBusy(lock ? QStringLiteral("Locking") : QStringLiteral("Unlocking"));
+    setBusy(lock ? tr("Locking") : tr("Unlocking"));
     QPointer<DeploymentsPanel> self(this);
     m_running = QtConcurrent::run([self, service, lock, reason, until] {
         const Result<void> done = lock ? service->lock(reason, until) : service->unlock();
@@ -438,9 +455,12 @@ void DeploymentsPanel::lockOrUnlock(int environment, bool lock)
             if (!self)
                 return;
             self->setBusy({});
-            self->appendOutput(done ? QStringLiteral("%1 %2").arg(name, lock ? QStringLiteral("locked") : QStringLiteral("unlocked"))
-                                    : QStringLiteral("cannot %1 %2: %3").arg(lock ? QStringLiteral("lock") : QStringLiteral("unlock"), name,
-                                                                             done.error().message));
+            // Whole sentences: a translation may need another word order.
+            if (done)
+                self->appendOutput(lock ? tr("%1 locked").arg(name) : tr("%1 unlocked").arg(name));
+            else
+                self->appendOutput(lock ? tr("cannot lock %1: %2").arg(name, done.error().message)
+                                        : tr("cannot unlock %1: %2").arg(name, done.error().message));
             self->refresh();
         }, Qt::QueuedConnection);
     });
@@ -451,7 +471,7 @@ void DeploymentsPanel::verifyAudit()
     if (m_services.isEmpty() || m_auditRunning.isRunning())
         return;
     m_verifyAudit->setEnabled(false);
-    m_auditResult->setText(QStringLiteral("Verifying..."));
+    m_auditResult->setText(tr("Verifying..."));
     QPointer<DeploymentsPanel> self(this);
     Pool* pool = &m_services.first()->pool();
     m_auditRunning = QtConcurrent::run([self, pool] {
@@ -461,12 +481,12 @@ void DeploymentsPanel::verifyAudit()
                 return;
             self->m_verifyAudit->setEnabled(true);
             if (!verification) {
-                self->m_auditResult->setText(QStringLiteral("Cannot verify: %1").arg(verification.error().message));
+                self->m_auditResult->setText(tr("Cannot verify: %1").arg(verification.error().message));
                 return;
             }
             self->m_auditResult->setText(
-                verification->intact ? QStringLiteral("Chain intact: %1 rows verified").arg(verification->rowsChecked)
-                                     : QStringLiteral("Chain BROKEN at row %1: %2").arg(verification->brokenAtId).arg(verification->problem));
+                verification->intact ? tr("Chain intact: %1 rows verified").arg(verification->rowsChecked)
+                                     : tr("Chain BROKEN at row %1: %2").arg(verification->brokenAtId).arg(verification->problem));
             emit self->auditVerified(verification->intact);
         }, Qt::QueuedConnection);
     });
@@ -478,7 +498,7 @@ void DeploymentsPanel::cancelOperation()
     for (RolloutService* service : m_services)
         if (service->canCancel())
             service->cancel();
-    appendOutput(QStringLiteral("cancel requested"));
+    appendOutput(tr("cancel requested"));
 }
 
 namespace {

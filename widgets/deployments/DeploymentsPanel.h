@@ -22,6 +22,7 @@
 class QLabel;
 class QListWidget;
 class QPlainTextEdit;
+class QProgressBar;
 class QPushButton;
 class QTableWidget;
 
@@ -56,6 +57,7 @@ public:
     EnvironmentCard* card(int environment = 0) const { return m_cards.value(environment); }
     QPushButton* rollbackButton(int environment = 0) const;
     QPushButton* cancelButton() const { return m_cancel; }
+    QProgressBar* runningBar() const { return m_runningBar; }  // busy while an operation runs
     QPushButton* verifyAuditButton() const { return m_verifyAudit; }
     QString statusText(int environment = 0) const;
     QString outputText() const;
@@ -95,6 +97,7 @@ private:
     AskLock m_askLock;
     QPushButton* m_refresh = nullptr;
     QPushButton* m_cancel = nullptr;
+    QProgressBar* m_runningBar = nullptr;
     QPushButton* m_verifyAudit = nullptr;
     QLabel* m_auditResult = nullptr;
     QTableWidget* m_history = nullptr;

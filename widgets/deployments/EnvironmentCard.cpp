@@ -40,7 +40,7 @@ EnvironmentCard::EnvironmentCard(const QString& environment, const QString& prom
     m_snapshot.environment = environment;
     auto* layout = new QVBoxLayout(this);
     m_current = plainLabel(QStringLiteral("current"), this);
-    m_current->setText(QStringLiteral("%1: loading...").arg(environment));
+    m_current->setText(tr("%1: loading...").arg(environment));
     m_pinned = plainLabel(QStringLiteral("pinned"), this);
     m_locked = plainLabel(QStringLiteral("locked"), this);
     m_inProgress = plainLabel(QStringLiteral("inProgress"), this);
@@ -51,14 +51,14 @@ EnvironmentCard::EnvironmentCard(const QString& environment, const QString& prom
         layout->addWidget(label);
 
     auto* buttons = new QGridLayout;
-    m_rollback = new QPushButton(QStringLiteral("Roll back"), this);
+    m_rollback = new QPushButton(tr("Roll back"), this);
     m_rollback->setObjectName(QStringLiteral("rollbackButton"));
-    m_undo = new QPushButton(QStringLiteral("Undo rollback"), this);
+    m_undo = new QPushButton(tr("Undo rollback"), this);
     m_undo->setObjectName(QStringLiteral("undoButton"));
-    m_promote = new QPushButton(QStringLiteral("Promote to %1").arg(promotionTarget), this);
+    m_promote = new QPushButton(tr("Promote to %1").arg(promotionTarget), this);
     m_promote->setObjectName(QStringLiteral("promoteButton"));
     m_promote->setVisible(!promotionTarget.isEmpty());
-    m_lock = new QPushButton(QStringLiteral("Lock..."), this);
+    m_lock = new QPushButton(tr("Lock..."), this);
     m_lock->setObjectName(QStringLiteral("lockButton"));
     buttons->addWidget(m_rollback, 0, 0);
     buttons->addWidget(m_undo, 0, 1);
@@ -67,7 +67,7 @@ EnvironmentCard::EnvironmentCard(const QString& environment, const QString& prom
     layout->addLayout(buttons);
     layout->addStretch(1);
     for (QPushButton* button : {m_rollback, m_undo, m_promote, m_lock})
-        allowOrExplain(button, QStringLiteral("Loading the environment"), {});
+        allowOrExplain(button, tr("Loading the environment"), {});
 
     connect(m_rollback, &QPushButton::clicked, this, &EnvironmentCard::rollbackClicked);
     connect(m_undo, &QPushButton::clicked, this, &EnvironmentCard::undoClicked);
@@ -84,22 +84,22 @@ void EnvironmentCard::showSnapshot(const EnvironmentSnapshot& s)
 {
     m_snapshot = s;
     m_loaded = true;
-    m_current->setText(QStringLiteral("%1: %2 (%3)").arg(s.environment, s.currentVersion.isEmpty() ? QStringLiteral("unknown") : s.currentVersion,
-                                                         s.currentHealth.isEmpty() ? QStringLiteral("unknown") : s.currentHealth));
-    m_pinned->setText(s.pinned ? QStringLiteral("PINNED after a rollback: new builds do not go live until someone promotes%1")
-                                     .arg(s.undo.isEmpty() ? QString() : QStringLiteral(" (undo: %1)").arg(s.undo))
+    m_current->setText(QStringLiteral("%1: %2 (%3)").arg(s.environment, s.currentVersion.isEmpty() ? tr("unknown") : s.currentVersion,
+                                                         s.currentHealth.isEmpty() ? tr("unknown") : s.currentHealth));
+    m_pinned->setText(s.pinned ? tr("PINNED after a rollback: new builds do not go live until someone promotes%1")
+                                     .arg(s.undo.isEmpty() ? QString() : tr(" (undo: %1)").arg(s.undo))
                                : QString());
-    m_locked->setText(s.lock.isEmpty() ? QString() : QStringLiteral("LOCKED by %1: deploys and promotions are refused, rollbacks are not").arg(s.lock));
-    m_inProgress->setText(s.unfinished.isEmpty() ? QString() : QStringLiteral("In progress: %1").arg(s.unfinished));
-    m_migration->setText(s.newestMigration.isEmpty() ? QString() : QStringLiteral("Newest schema migration: %1").arg(s.newestMigration));
+    m_locked->setText(s.lock.isEmpty() ? QString() : tr("LOCKED by %1: deploys and promotions are refused, rollbacks are not").arg(s.lock));
+    m_inProgress->setText(s.unfinished.isEmpty() ? QString() : tr("In progress: %1").arg(s.unfinished));
+    m_migration->setText(s.newestMigration.isEmpty() ? QString() : tr("Newest schema migration: %1").arg(s.newestMigration));
     for (QLabel* label : {m_pinned, m_locked, m_inProgress, m_migration})
         label->setVisible(!label->text().isEmpty());
-    m_lock->setText(s.lock.isEmpty() ? QStringLiteral("Lock...") : QStringLiteral("Unlock"));
+    m_lock->setText(s.lock.isEmpty() ? tr("Lock...") : tr("Unlock"));
 }
 
 void EnvironmentCard::showError(const QString& message)
 {
-    m_current->setText(QStringLiteral("%1 unavailable: %2").arg(m_snapshot.environment, message));
+    m_current->setText(tr("%1 unavailable: %2").arg(m_snapshot.environment, message));
 }
 
 void EnvironmentCard::updateButtons(const QString& busy, const QString& targetLock)
@@ -107,11 +107,11 @@ void EnvironmentCard::updateButtons(const QString& busy, const QString& targetLo
     const EnvironmentSnapshot& s = m_snapshot;
     QString common;  // what forbids every change
     if (!m_loaded)
-        common = QStringLiteral("Loading the environment");
+        common = tr("Loading the environment");
     else
         common = RoleGate::refusal(s.roleLevel, RoleLevel::Operator);
     const QString operation = !busy.isEmpty()          ? busy
-                              : !s.unfinished.isEmpty() ? QStringLiteral("Another operation is in progress: %1").arg(s.unfinished)
+                              : !s.unfinished.isEmpty() ? tr("Another operation is in progress: %1").arg(s.unfinished)
                                                         : QString();
     auto firstOf = [](std::initializer_list<QString> reasons) {
         for (const QString& reason : reasons)
@@ -122,23 +122,23 @@ void EnvironmentCard::updateButtons(const QString& busy, const QString& targetLo
     // A source of promotions (staging) shows its newest preview build: there is nothing to roll back.
     const QString notRollbackable = m_promotionTarget.isEmpty()
         ? QString()
-        : QStringLiteral("%1 shows its newest build; rollbacks apply to %2").arg(s.environment, m_promotionTarget);
+        : tr("%1 shows its newest build; rollbacks apply to %2").arg(s.environment, m_promotionTarget);
     allowOrExplain(m_rollback, firstOf({notRollbackable, common, operation}),
-                   QStringLiteral("Roll %1 back to the last deployment that passed its health check (allowed even when locked)")
+                   tr("Roll %1 back to the last deployment that passed its health check (allowed even when locked)")
                        .arg(s.environment));
     allowOrExplain(m_undo,
                    firstOf({notRollbackable, common, operation,
-                            s.undo.isEmpty() ? QStringLiteral("Nothing to undo: %1 is not pinned by a rollback").arg(s.environment) : QString(),
-                            s.lock.isEmpty() ? QString() : QStringLiteral("Locked by %1").arg(s.lock)}),
-                   QStringLiteral("Undo the rollback: %1").arg(s.undo));
+                            s.undo.isEmpty() ? tr("Nothing to undo: %1 is not pinned by a rollback").arg(s.environment) : QString(),
+                            s.lock.isEmpty() ? QString() : tr("Locked by %1").arg(s.lock)}),
+                   tr("Undo the rollback: %1").arg(s.undo));
     allowOrExplain(m_promote,
-                   firstOf({common, operation, s.currentVersion.isEmpty() ? QStringLiteral("Nothing to promote yet") : QString(),
-                            targetLock.isEmpty() ? QString() : QStringLiteral("%1 is locked by %2").arg(m_promotionTarget, targetLock)}),
-                   QStringLiteral("Promote %1 (%2) to %3; refused while the plan's checkpoint is not signed Go")
+                   firstOf({common, operation, s.currentVersion.isEmpty() ? tr("Nothing to promote yet") : QString(),
+                            targetLock.isEmpty() ? QString() : tr("%1 is locked by %2").arg(m_promotionTarget, targetLock)}),
+                   tr("Promote %1 (%2) to %3; refused while the plan's checkpoint is not signed Go")
                        .arg(s.environment, s.currentVersion, m_promotionTarget));
     allowOrExplain(m_lock, common,
-                   s.lock.isEmpty() ? QStringLiteral("Lock %1: who, why, until when; deploys and promotions are refused").arg(s.environment)
-                                    : QStringLiteral("Lift the lock (%1)").arg(s.lock));
+                   s.lock.isEmpty() ? tr("Lock %1: who, why, until when; deploys and promotions are refused").arg(s.environment)
+                                    : tr("Lift the lock (%1)").arg(s.lock));
 }
 
 QString EnvironmentCard::statusText() const

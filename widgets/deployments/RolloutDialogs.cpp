@@ -2,6 +2,7 @@
 #include "deployments/RolloutDialogs.h"
 
 #include <QCheckBox>
+#include <QCoreApplication>
 #include <QDateTimeEdit>
 #include <QDialog>
 #include <QDialogButtonBox>
@@ -35,25 +36,25 @@ bool confirmRollout(QWidget* parent, const RolloutPlan& plan, bool mayOverrideGa
     auto* form = new QFormLayout(&dialog);
     form->addRow(plainLabel(plan.sentence() + QLatin1Char('?'), &dialog, QStringLiteral("font-weight: bold")));
     if (!plan.migrationWarning.isEmpty())
-        form->addRow(plainLabel(QStringLiteral("Warning: ") + plan.migrationWarning, &dialog, QStringLiteral("color: #b00020")));
+        form->addRow(plainLabel(QCoreApplication::translate("RolloutDialogs", "Warning: %1").arg(plan.migrationWarning), &dialog, QStringLiteral("color: #b00020")));
     auto* reasonEdit = new QLineEdit(&dialog);
-    reasonEdit->setPlaceholderText(QStringLiteral("optional; sent to the provider and recorded"));
-    form->addRow(QStringLiteral("&Reason:"), reasonEdit);
+    reasonEdit->setPlaceholderText(QCoreApplication::translate("RolloutDialogs", "optional; sent to the provider and recorded"));
+    form->addRow(QCoreApplication::translate("RolloutDialogs", "&Reason:"), reasonEdit);
     QLineEdit* overrideEdit = nullptr;
     auto* buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, &dialog);
     if (!plan.gateBlock.isEmpty()) {
-        form->addRow(plainLabel(QStringLiteral("The promotion gate refuses: %1.").arg(plan.gateBlock), &dialog,
+        form->addRow(plainLabel(QCoreApplication::translate("RolloutDialogs", "The promotion gate refuses: %1.").arg(plan.gateBlock), &dialog,
                                 QStringLiteral("color: #b00020")));
         if (mayOverrideGate) {
             overrideEdit = new QLineEdit(&dialog);
-            overrideEdit->setPlaceholderText(QStringLiteral("required to override; recorded and audited"));
-            form->addRow(QStringLiteral("&Override because:"), overrideEdit);
+            overrideEdit->setPlaceholderText(QCoreApplication::translate("RolloutDialogs", "required to override; recorded and audited"));
+            form->addRow(QCoreApplication::translate("RolloutDialogs", "&Override because:"), overrideEdit);
             buttons->button(QDialogButtonBox::Ok)->setEnabled(false);
             QObject::connect(overrideEdit, &QLineEdit::textChanged, buttons, [buttons](const QString& text) {
                 buttons->button(QDialogButtonBox::Ok)->setEnabled(!text.trimmed().isEmpty());
             });
         } else {
-            form->addRow(plainLabel(QStringLiteral("Only an approver may override it: the database will refuse this promotion."), &dialog));
+            form->addRow(plainLabel(QCoreApplication::translate("RolloutDialogs", "Only an approver may override it: the database will refuse this promotion."), &dialog));
         }
     }
     form->addRow(buttons);
@@ -69,17 +70,18 @@ bool confirmRollout(QWidget* parent, const RolloutPlan& plan, bool mayOverrideGa
 bool askLock(QWidget* parent, const QString& environment, QString* reason, QDateTime* until)
 {
     QDialog dialog(parent);
-    dialog.setWindowTitle(QStringLiteral("Lock %1").arg(environment));
+    dialog.setWindowTitle(QCoreApplication::translate("RolloutDialogs", "Lock %1").arg(environment));
     auto* form = new QFormLayout(&dialog);
-    form->addRow(plainLabel(QStringLiteral("A locked %1 refuses deploys and promotions; a rollback is always allowed.").arg(environment), &dialog));
+    form->addRow(plainLabel(QCoreApplication::translate("RolloutDialogs", "A locked %1 refuses deploys and promotions; a rollback is always allowed.").arg(environment), &dialog));
     auto* reasonEdit = new QLineEdit(&dialog);
-    reasonEdit->setPlaceholderText(QStringLiteral("required: why (everyone sees it)"));
-    form->addRow(QStringLiteral("&Why:"), reasonEdit);
-    auto* hasEnd = new QCheckBox(QStringLiteral("&Until"), &dialog);
+    reasonEdit->setPlaceholderText(QCoreApplication::translate("RolloutDialogs", "required: why (everyone sees it)"));
+    form->addRow(QCoreApplication::translate("RolloutDialogs", "&Why:"), reasonEdit);
+    auto* hasEnd = new QCheckBox(QCoreApplication::translate("RolloutDialogs", "&Until"), &dialog);
     auto* end = new QDateTimeEdit(QDateTime::currentDateTimeUtc().addSecs(2 * 3600), &dialog);
     end->setTimeSpec(Qt::UTC);
     end->setDisplayFormat(QStringLiteral("yyyy-MM-dd HH:mm 'UTC'"));
     end->setEnabled(false);
+    end->setAccessibleName(QCoreApplication::translate("RolloutDialogs", "Locked until"));
     QObject::connect(hasEnd, &QCheckBox::toggled, end, &QWidget::setEnabled);
     form->addRow(hasEnd, end);
     auto* buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, &dialog);

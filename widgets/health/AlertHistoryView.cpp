@@ -33,6 +33,8 @@ AlertHistoryView::AlertHistoryView(Pool& pool, qint64 projectId, const Connectio
 
     m_model = new AlertModel(this);
     m_table = new QTableView(this);
+    m_table->setObjectName(QStringLiteral("alertHistoryTable"));  // column layout remembered by name
+    m_table->setAccessibleName(tr("Alert history"));
     m_table->setModel(m_model);
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_table->setSelectionMode(QAbstractItemView::SingleSelection);

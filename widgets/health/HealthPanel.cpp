@@ -11,6 +11,7 @@
 
 #include <QCheckBox>
 #include <QComboBox>
+#include <QCoreApplication>
 #include <QDoubleSpinBox>
 #include <QFormLayout>
 #include <QGridLayout>
@@ -29,7 +30,8 @@ namespace {
 
 QString percent(const HealthFigure& f)
 {
-    return f.value ? QString::number(*f.value, 'f', 2) + QLatin1Char('%') : QStringLiteral("no data");
+    return f.value ? QString::number(*f.value, 'f', 2) + QLatin1Char('%')
+                   : QCoreApplication::translate("ops::widgets::HealthPanel", "no data");  // outside the class: its context by name
 }
 
 // Green when within the threshold, red when not, grey without data.
@@ -95,8 +97,10 @@ QWidget* HealthPanel::buildControls()
     auto* row = new QHBoxLayout(controls);
     row->setContentsMargins(0, 0, 0, 0);
     m_range = new QComboBox(controls);
-    const std::pair<const char*, int> ranges[] = {{"15 min", 900}, {"1 hour", 3600}, {"6 hours", 6 * 3600},
-                                                  {"24 hours", 24 * 3600}, {"7 days", 7 * 24 * 3600}, {"30 days", 30 * 24 * 3600}};
+    // QT_TR_NOOP: lupdate finds the names here; tr() below translates them.
+    const std::pair<const char*, int> ranges[] = {{QT_TR_NOOP("15 min"), 900}, {QT_TR_NOOP("1 hour"), 3600},
+                                                  {QT_TR_NOOP("6 hours"), 6 * 3600}, {QT_TR_NOOP("24 hours"), 24 * 3600},
+                                                  {QT_TR_NOOP("7 days"), 7 * 24 * 3600}, {QT_TR_NOOP("30 days"), 30 * 24 * 3600}};
     for (const auto& [name, seconds] : ranges)
         m_range->addItem(tr(name), seconds);
     m_range->setCurrentIndex(1);
@@ -105,6 +109,8 @@ QWidget* HealthPanel::buildControls()
     m_pause = new QCheckBox(tr("Pause live updates"), controls);
     m_message = new QLabel(controls);
     m_message->setTextFormat(Qt::PlainText);  // error text comes from outside
+    m_range->setAccessibleName(tr("Range"));
+    m_monitor->setAccessibleName(tr("Monitor"));
     row->addWidget(new QLabel(tr("Range:"), controls));
     row->addWidget(m_range);
     row->addWidget(new QLabel(tr("Monitor:"), controls));
@@ -124,8 +130,9 @@ QLayout* HealthPanel::buildTiles()
 {
     auto* tiles = new QGridLayout;
     const std::pair<const char*, const char*> tileNames[] = {
-        {"status", "Overall"}, {"p95", "p95 latency"}, {"success", "Success rate"}, {"error", "Error rate"},
-        {"throughput", "Throughput"}, {"circuit", "Circuit"}, {"uptime", "Uptime 24 h / 7 d / 30 d"}};
+        {"status", QT_TR_NOOP("Overall")},       {"p95", QT_TR_NOOP("p95 latency")},  {"success", QT_TR_NOOP("Success rate")},
+        {"error", QT_TR_NOOP("Error rate")},     {"throughput", QT_TR_NOOP("Throughput")}, {"circuit", QT_TR_NOOP("Circuit")},
+        {"uptime", QT_TR_NOOP("Uptime 24 h / 7 d / 30 d")}};
     int index = 0;
     for (const auto& [key, title] : tileNames) {
         tiles->addWidget(makeTile(QString::fromLatin1(key), tr(title)), index / 4, index % 4);
@@ -500,22 +507,23 @@ void HealthPanel::displayTiles(const HealthSnapshot& s)
     auto within = [](const HealthFigure& f, auto test) -> std::optional<bool> {
         return f.value ? std::optional<bool>(test(*f.value)) : std::nullopt;
     };
-    const QString status = s.status.text.isEmpty() ? QStringLiteral("no data") : s.status.text;
+    const QString status = s.status.text.isEmpty() ? tr("no data") : s.status.text;
     setTile(QStringLiteral("status"), status, QString(),
             s.status.value ? std::optional<bool>(*s.status.value == 0) : std::nullopt);
-    setTile(QStringLiteral("p95"), s.p95.value ? QString::number(*s.p95.value, 'f', 1) + QStringLiteral(" ms") : QStringLiteral("no data"),
+    setTile(QStringLiteral("p95"), s.p95.value ? QString::number(*s.p95.value, 'f', 1) + QStringLiteral(" ms") : tr("no data"),
             tr("threshold < %1 ms").arg(m_thresholds.p95Ms), within(s.p95, [&](double v) { return v < m_thresholds.p95Ms; }));
     setTile(QStringLiteral("success"), percent(s.successRate), tr("threshold > %1%").arg(m_thresholds.successPercent),
             within(s.successRate, [&](double v) { return v > m_thresholds.successPercent; }));
     setTile(QStringLiteral("error"), percent(s.errorRate), tr("threshold < %1%").arg(m_thresholds.errorPercent),
             within(s.errorRate, [&](double v) { return v < m_thresholds.errorPercent; }));
-    setTile(QStringLiteral("throughput"), s.throughput.value ? QString::number(*s.throughput.value, 'f', 1) + QStringLiteral(" req/s") : QStringLiteral("no data"),
+    setTile(QStringLiteral("throughput"), s.throughput.value ? QString::number(*s.throughput.value, 'f', 1) + QStringLiteral(" req/s") : tr("no data"),
             QString(), s.throughput.value ? std::optional<bool>(true) : std::nullopt);
-    setTile(QStringLiteral("circuit"), s.circuit.text.isEmpty() ? QStringLiteral("no data") : s.circuit.text, QString(),
+    setTile(QStringLiteral("circuit"), s.circuit.text.isEmpty() ? tr("no data") : s.circuit.text, QString(),
             s.circuit.text.isEmpty() ? std::nullopt : std::optional<bool>(s.circuit.text == QLatin1String("CLOSED")));
     setTile(QStringLiteral("uptime"), percent(s.uptime24h) + QStringLiteral(" / ") + percent(s.uptime7d) + QStringLiteral(" / ") + percent(s.uptime30d),
             tr("threshold %1%").arg(m_thresholds.uptimePercent),
             within(s.uptime24h, [&](double v) { return v >= m_thresholds.uptimePercent; }));
+    emit statusShown(s.status.text, s.circuit.text);
 }
 
 QString HealthPanel::tileText(const QString& tile) const

@@ -96,6 +96,9 @@ signals:
     void thresholdsLoaded();
     void monitorsLoaded();
     void thresholdsSaved();
+    // The overall status and circuit the tiles show now ("healthy"/"degraded"/"unhealthy",
+    // "CLOSED"/"HALF_OPEN"/"OPEN"; empty without data): the tray icon's colour.
+    void statusShown(const QString& overall, const QString& circuit);
 
 private:
     QWidget* buildControls();

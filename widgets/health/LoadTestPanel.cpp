@@ -6,6 +6,7 @@
 #include "health/LoadTestRunner.h"
 
 #include <QAbstractTableModel>
+#include <QCoreApplication>
 #include <QFormLayout>
 #include <QHBoxLayout>
 #include <QHeaderView>
@@ -23,6 +24,8 @@ namespace ops::widgets {
 
 // The stored results, one row each; replaced as a whole when the list is reloaded (it is short).
 class LoadTestResultModel final : public QAbstractTableModel {
+    // No Q_OBJECT (no signals of its own): its own translation context all the same.
+    Q_DECLARE_TR_FUNCTIONS(LoadTestResultModel)
 public:
     using QAbstractTableModel::QAbstractTableModel;
 
@@ -70,8 +73,9 @@ public:
     }
 
 private:
-    static constexpr const char* headers[] = {"Started", "URL", "Requests × concurrency", "Success", "Req/s",
-                                              "p50 / p95 / p99 ms", "Errors", "Run by"};
+    static constexpr const char* headers[] = {QT_TR_NOOP("Started"), QT_TR_NOOP("URL"), QT_TR_NOOP("Requests × concurrency"),
+                                              QT_TR_NOOP("Success"), QT_TR_NOOP("Req/s"), QT_TR_NOOP("p50 / p95 / p99 ms"),
+                                              QT_TR_NOOP("Errors"), QT_TR_NOOP("Run by")};
     std::vector<StoredLoadTest> m_results;
 };
 
@@ -116,6 +120,8 @@ LoadTestPanel::LoadTestPanel(Pool& pool, qint64 projectId, QWidget* parent)
 
     m_model = new LoadTestResultModel(this);
     m_table = new QTableView(this);
+    m_table->setObjectName(QStringLiteral("loadTestResults"));  // column layout remembered by name
+    m_table->setAccessibleName(tr("Load test results"));
     m_table->setModel(m_model);
     m_table->verticalHeader()->hide();
     m_table->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);  // uniform row heights

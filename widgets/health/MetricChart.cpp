@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "health/MetricChart.h"
 
+#include "common/ChartPalette.h"
+
 #include <QCursor>
 #include <QPen>
 #include <QToolTip>
@@ -62,6 +64,7 @@ MetricChart::MetricChart(const QString& title, const QString& unit, QList<Metric
 {
     QChart* c = chart();
     c->setTitle(title);
+    setAccessibleName(title);
     c->setAnimationOptions(QChart::NoAnimation);
     c->legend()->setVisible(lines.size() > 1);
     m_axisX = new QDateTimeAxis(c);
@@ -72,6 +75,7 @@ MetricChart::MetricChart(const QString& title, const QString& unit, QList<Metric
     c->addAxis(m_axisY, Qt::AlignLeft);
     setRenderHint(QPainter::Antialiasing, false);  // thousands of segments: speed first
     setMinimumHeight(220);
+    followPalette(this);  // readable in the dark theme too
     for (const MetricLine& style : lines)
         m_lines.append(Line{style, {}, {}});
 }
@@ -253,7 +257,7 @@ void MetricChart::showHover(const MetricLine& style, const QPointF& point, bool 
         return;
     }
     const QString time = QDateTime::fromMSecsSinceEpoch(qint64(point.x())).toString(QStringLiteral("yyyy-MM-dd HH:mm:ss"));
-    QToolTip::showText(QCursor::pos(), QStringLiteral("%1: %2 %3\n%4").arg(style.label).arg(point.y(), 0, 'g', 5).arg(m_unit, time), this);
+    QToolTip::showText(QCursor::pos(), tr("%1: %2 %3\n%4").arg(style.label).arg(point.y(), 0, 'g', 5).arg(m_unit, time), this);
 }
 
 int MetricChart::pointCount(const QString& metric) const

@@ -54,7 +54,8 @@ QVariant MonitorListModel::headerData(int section, Qt::Orientation orientation, 
 {
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
         return {};
-    const char* names[] = {"Monitor", "Kind", "State", "Uptime 24 h", "7 d", "30 d", "Open alerts"};
+    const char* names[] = {QT_TR_NOOP("Monitor"), QT_TR_NOOP("Kind"), QT_TR_NOOP("State"), QT_TR_NOOP("Uptime 24 h"),
+                           QT_TR_NOOP("7 d"),     QT_TR_NOOP("30 d"), QT_TR_NOOP("Open alerts")};
     return section >= 0 && section < ColumnCount ? tr(names[section]) : QVariant();
 }
 
@@ -72,6 +73,8 @@ MonitorListView::MonitorListView(Pool& pool, qint64 projectId, QWidget* parent)
     layout->setContentsMargins(0, 0, 0, 0);
     m_model = new MonitorListModel(this);
     m_table = new QTableView(this);
+    m_table->setObjectName(QStringLiteral("monitorTable"));  // column layout remembered by name
+    m_table->setAccessibleName(tr("Monitors"));
     m_table->setModel(m_model);
     m_table->verticalHeader()->setVisible(false);
     m_table->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);

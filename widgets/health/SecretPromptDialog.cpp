@@ -19,7 +19,7 @@ SecretPromptDialog::SecretPromptDialog(QWidget* parent) : QDialog(parent)
     explanation->setWordWrap(true);
     layout->addRow(explanation);
     m_name = new QLineEdit(this);
-    m_name->setPlaceholderText(QStringLiteral("supabase-metrics"));
+    m_name->setPlaceholderText(tr("supabase-metrics"));  // an example name
     m_value = new QLineEdit(this);
     m_value->setEchoMode(QLineEdit::Password);
     layout->addRow(tr("Name:"), m_name);

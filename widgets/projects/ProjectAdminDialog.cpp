@@ -32,9 +32,11 @@ ProjectAdminDialog::ProjectAdminDialog(Pool& pool, QString roleLevel, QWidget* p
     auto* columns = new QHBoxLayout;
     m_projectList = new QListWidget(this);
     m_projectList->setObjectName(QStringLiteral("projectList"));
+    m_projectList->setAccessibleName(tr("Projects"));
     columns->addWidget(m_projectList, 1);
     m_members = new QTreeWidget(this);
     m_members->setObjectName(QStringLiteral("memberList"));
+    m_members->setAccessibleName(tr("Members of the selected project"));
     m_members->setHeaderLabels({tr("Member"), tr("Level"), tr("Added"), tr("By")});
     m_members->setRootIsDecorated(false);
     columns->addWidget(m_members, 2);
@@ -44,6 +46,9 @@ ProjectAdminDialog::ProjectAdminDialog(Pool& pool, QString roleLevel, QWidget* p
     m_slug = new QLineEdit(this);
     m_slug->setPlaceholderText(tr("slug, e.g. payments"));
     m_name = new QLineEdit(this);
+    // The row's label names the row, not each field in it.
+    m_slug->setAccessibleName(tr("New project's slug"));
+    m_name->setAccessibleName(tr("New project's name"));
     m_create = new QPushButton(tr("Create project"), this);
     auto* createRow = new QHBoxLayout;
     createRow->addWidget(m_slug);
@@ -52,6 +57,7 @@ ProjectAdminDialog::ProjectAdminDialog(Pool& pool, QString roleLevel, QWidget* p
     form->addRow(tr("New project:"), createRow);
     m_member = new QLineEdit(this);
     m_member->setPlaceholderText(tr("PostgreSQL login role"));
+    m_member->setAccessibleName(tr("Member's login role"));
     m_add = new QPushButton(tr("Add member"), this);
     m_remove = new QPushButton(tr("Remove selected member"), this);
     auto* memberRow = new QHBoxLayout;

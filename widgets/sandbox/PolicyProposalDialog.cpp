@@ -30,6 +30,7 @@ PolicyProposalDialog::PolicyProposalDialog(PolicyChange change, QString loadedSe
     layout->addWidget(summary);
     m_diff = new QPlainTextEdit(m_change.diff, this);
     m_diff->setReadOnly(true);
+    m_diff->setAccessibleName(tr("Proposed change"));
     m_diff->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
     m_diff->setLineWrapMode(QPlainTextEdit::NoWrap);
     layout->addWidget(m_diff, 1);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "sandbox/SandboxPanel.h"
 
+#include "common/OperationProgress.h"
 #include "common/RoleGate.h"
 #include "db/Listener.h"
 #include "db/Projects.h"
@@ -76,7 +77,10 @@ SandboxPanel::SandboxPanel(Pool* pool, ConnectionOptions directOptions, QString 
 
     m_views = new QTabWidget(this);
     auto* splitter = new QSplitter(Qt::Vertical);
+    splitter->setObjectName(QStringLiteral("sandboxEventsSplitter"));  // sizes remembered by name
     m_table = new QTableView(splitter);
+    m_table->setObjectName(QStringLiteral("violationTable"));  // column layout remembered by name
+    m_table->setAccessibleName(tr("Violations"));
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_table->setSelectionMode(QAbstractItemView::ExtendedSelection);
     m_table->verticalHeader()->setVisible(false);
@@ -85,13 +89,19 @@ SandboxPanel::SandboxPanel(Pool* pool, ConnectionOptions directOptions, QString 
     m_table->setWordWrap(false);
     m_detail = new QPlainTextEdit(splitter);  // plain text: outside text is never interpreted
     m_detail->setReadOnly(true);
+    m_detail->setAccessibleName(tr("Selected violation"));
     splitter->setStretchFactor(0, 3);
     splitter->setStretchFactor(1, 1);
     m_views->addTab(splitter, tr("Events"));
     layout->addWidget(m_views, 1);
+    m_exportProgress = new OperationProgress(this);
+    m_exportProgress->setObjectName(QStringLiteral("exportProgress"));
+    layout->addWidget(m_exportProgress);
     m_message = new QLabel(this);
     m_message->setTextFormat(Qt::PlainText);
     layout->addWidget(m_message);
+    // The export stops between pages; the file is then not created.
+    connect(m_exportProgress, &OperationProgress::cancelRequested, this, [this] { m_exportCancel->store(true); });
 
     connect(m_acknowledge, &QPushButton::clicked, this, [this] { setStatusOfSelection(QStringLiteral("acknowledged")); });
     connect(m_resolve, &QPushButton::clicked, this, [this] { setStatusOfSelection(QStringLiteral("resolved")); });
@@ -240,6 +250,11 @@ void SandboxPanel::applyFilter()
     refreshVisibleSubTab();
 }
 
+void SandboxPanel::refresh()
+{
+    applyFilter();
+}
+
 void SandboxPanel::refreshVisibleSubTab()
 {
     // Only what is on screen is recomputed: charts aggregate, the check queries.
@@ -324,13 +339,18 @@ void SandboxPanel::exportCsv(const QString& path)
     });
     auto* progress = new QTimer(this);
     connect(progress, &QTimer::timeout, this, [this, written] {
-        m_message->setText(tr("Exporting... %1 rows").arg(written->load()));
+        m_exportProgress->setProgress(0, tr("%n rows", nullptr, int(written->load())));
     });
     progress->start(500);
-    m_message->setText(tr("Exporting..."));
+    m_exportProgress->start(tr("Exporting violations to %1").arg(QFileInfo(path).fileName()));
+    m_message->clear();
     m_export.then(this, [this, path, progress](Result<qint64> rows) {
         progress->deleteLater();
-        m_message->setText(rows ? tr("Exported %1 rows to %2").arg(rows.value()).arg(path) : rows.error().toString());
+        const bool cancelled = m_exportProgress->cancelWasRequested();
+        m_exportProgress->finish();
+        m_message->setText(rows        ? tr("Exported %1 rows to %2").arg(rows.value()).arg(path)
+                           : cancelled ? tr("Export cancelled: %1 was not written.").arg(path)
+                                       : rows.error().toString());
         emit exportFinished(rows.ok());
     });
 }

@@ -44,6 +44,7 @@ class ViolationTailWatcher;
 namespace ops::widgets {
 
 class IsolationCheckView;
+class OperationProgress;
 class ViolationChartsView;
 class ViolationFilterBar;
 class ViolationTableModel;
@@ -62,6 +63,7 @@ public:
     IsolationCheckView* isolationCheck() const { return m_isolation; }
     QPushButton* acknowledgeButton() const { return m_acknowledge; }
     QPushButton* resolveButton() const { return m_resolve; }
+    OperationProgress* exportProgress() const { return m_exportProgress; }
     QString detailText() const;
     QString messageText() const;
     QString roleLevel() const { return m_roleLevel; }
@@ -76,6 +78,10 @@ public:
     void followFile(const QString& path);
     QStringList followedFiles() const;
     void setStatusOfSelection(const QString& status);
+
+public slots:
+    // Reads the violations (and the visible chart or check) again with the current filter (F5).
+    void refresh();
 
 signals:
     void newSinceViewedChanged(int count);
@@ -113,6 +119,7 @@ private:
     QPushButton* m_propose = nullptr;
     QLabel* m_followedLabel = nullptr;
     QLabel* m_message = nullptr;
+    OperationProgress* m_exportProgress = nullptr;  // the CSV export's bar and Cancel
     std::optional<ops::services::sandbox::SandboxPolicy> m_policy;
     QString m_policyPath;
     std::shared_ptr<std::atomic_bool> m_exportCancel = std::make_shared<std::atomic_bool>(false);

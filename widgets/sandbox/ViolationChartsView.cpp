@@ -1,6 +1,10 @@
 // SPDX-License-Identifier: MIT
 #include "sandbox/ViolationChartsView.h"
 
+#include "common/ChartPalette.h"
+
+#include <QCoreApplication>
+#include <QApplication>
 #include <QBarCategoryAxis>
 #include <QBarSet>
 #include <QChart>
@@ -29,8 +33,10 @@ QChartView* chartView(const QString& title, QWidget* parent)
     chart->setTitle(title);
     chart->setAnimationOptions(QChart::NoAnimation);
     auto* view = new QChartView(chart, parent);
+    view->setAccessibleName(title);
     view->setRenderHint(QPainter::Antialiasing, false);
     view->setMinimumHeight(200);
+    followPalette(view);  // readable in the dark theme too
     return view;
 }
 
@@ -62,12 +68,13 @@ void replaceAll(QChart* chart, QAbstractBarSeries* series, QBarCategoryAxis* cat
         }
     }
     values->setRange(0, std::max<qreal>(1, max));
+    applyChartPalette(chart, QApplication::palette());  // the new axes start with the chart theme's colours
 }
 
 void showRanked(QChart* chart, const std::vector<RankedCount>& ranked)
 {
     auto* series = new QHorizontalBarSeries;
-    auto* set = new QBarSet(QObject::tr("events"));
+    auto* set = new QBarSet(QCoreApplication::translate("ops::widgets::ViolationChartsView", "events"));
     auto* categories = new QBarCategoryAxis;
     // Rank 1 at the top: a horizontal bar chart draws its first category at the bottom.
     for (int i = int(ranked.size()) - 1; i >= 0; --i) {

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "sandbox/ViolationFilterBar.h"
 
+#include <QCoreApplication>
 #include <QComboBox>
 #include <QDateTimeEdit>
 #include <QHBoxLayout>
@@ -16,7 +17,7 @@ namespace {
 QComboBox* choices(const QStringList& values, QWidget* parent)
 {
     auto* box = new QComboBox(parent);
-    box->addItem(QObject::tr("any"), QString());
+    box->addItem(QCoreApplication::translate("ops::widgets::ViolationFilterBar", "any"), QString());
     for (const QString& value : values)
         box->addItem(value, value);
     return box;
@@ -48,12 +49,19 @@ ViolationFilterBar::ViolationFilterBar(QWidget* parent) : QWidget(parent)
     m_text = new QLineEdit(this);
     m_text->setPlaceholderText(tr("target or operation contains..."));
     m_text->setClearButtonEnabled(true);
+    m_text->setObjectName(QStringLiteral("filterText"));
+    m_text->setAccessibleName(tr("Filter text"));
+    m_from->setAccessibleName(tr("From"));
+    m_to->setAccessibleName(tr("To"));
 
     const std::pair<QString, QWidget*> labelled[] = {{tr("Kind"), m_kind}, {tr("Severity"), m_severity},
                                                      {tr("Status"), m_status}, {tr("Decision"), m_decision},
                                                      {tr("Time"), m_range}};
     for (const auto& [label, widget] : labelled) {
-        layout->addWidget(new QLabel(label, this));
+        auto* caption = new QLabel(label, this);
+        caption->setTextFormat(Qt::PlainText);
+        caption->setBuddy(widget);  // the caption names the box for screen readers
+        layout->addWidget(caption);
         layout->addWidget(widget);
     }
     layout->addWidget(m_from);

@@ -88,7 +88,7 @@ QVariant ViolationTableModel::data(const QModelIndex& index, int role) const
     case Status: return row->status;
     case Agent: return row->agent.left(200);
     case Operation: return row->operation.left(200);
-    case Target: return (row->targetUntrusted ? QStringLiteral("[untrusted] ") : QString()) + row->target.left(500);
+    case Target: return (row->targetUntrusted ? tr("[untrusted] ") : QString()) + row->target.left(500);
     case Rule: return row->rule.left(300);
     default: return {};
     }
@@ -98,7 +98,9 @@ QVariant ViolationTableModel::headerData(int section, Qt::Orientation orientatio
 {
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
         return {};
-    static const char* const names[] = {"Time", "Kind", "Severity", "Decision", "Status", "Agent", "Operation", "Target", "Rule"};
+    static const char* const names[] = {QT_TR_NOOP("Time"),   QT_TR_NOOP("Kind"),      QT_TR_NOOP("Severity"),
+                                        QT_TR_NOOP("Decision"), QT_TR_NOOP("Status"), QT_TR_NOOP("Agent"),
+                                        QT_TR_NOOP("Operation"), QT_TR_NOOP("Target"), QT_TR_NOOP("Rule")};
     return section >= 0 && section < ColumnCount ? tr(names[section]) : QVariant();
 }
 

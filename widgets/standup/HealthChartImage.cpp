@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "standup/HealthChartImage.h"
 
+#include <QCoreApplication>
 #include <QPainter>
 #include <QPainterPath>
 
@@ -24,7 +25,7 @@ QImage HealthChartImage::render(const ops::services::plan::HealthSeries& series,
     painter.drawRect(plot);
     if (series.points.isEmpty()) {
         painter.setPen(QColor(0x75, 0x75, 0x75));
-        painter.drawText(plot, Qt::AlignCenter, QStringLiteral("no health samples in this window"));
+        painter.drawText(plot, Qt::AlignCenter, QCoreApplication::translate("ops::widgets::HealthChartImage", "no health samples in this window"));
         return image;
     }
     const auto [lowest, highest] = std::minmax_element(series.points.cbegin(), series.points.cend(),

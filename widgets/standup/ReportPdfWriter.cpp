@@ -3,6 +3,7 @@
 
 #include "standup/HealthChartImage.h"
 
+#include <QCoreApplication>
 #include <QDir>
 #include <QFileInfo>
 #include <QPageSize>
@@ -71,7 +72,7 @@ Result<void> ReportPdfWriter::writePdf(const Report& report, const HealthSeries&
     cursor.insertImage(imageFormat);
 
     if (!QFileInfo(file).absoluteDir().exists())
-        return Error::make(ErrorKind::InvalidInput, QStringLiteral("cannot write %1: no such directory").arg(file));
+        return Error::make(ErrorKind::InvalidInput, QCoreApplication::translate("ops::widgets::ReportPdfWriter", "cannot write %1: no such directory").arg(file));
     QPdfWriter writer(file);
     writer.setPageSize(QPageSize(QPageSize::A4));
     writer.setTitle(report.title);
@@ -79,22 +80,28 @@ Result<void> ReportPdfWriter::writePdf(const Report& report, const HealthSeries&
     document.setPageSize(QSizeF(writer.width(), writer.height()));
     document.print(&writer);
     if (QFileInfo(file).size() == 0)
-        return Error::make(ErrorKind::Io, QStringLiteral("could not write %1").arg(file));
+        return Error::make(ErrorKind::Io, QCoreApplication::translate("ops::widgets::ReportPdfWriter", "could not write %1").arg(file));
     return {};
+}
+
+QString ReportPdfWriter::chartFileFor(const QString& markdownFile)
+{
+    const QFileInfo info(markdownFile);
+    return info.absoluteDir().filePath(info.completeBaseName() + QStringLiteral(".chart.png"));
 }
 
 Result<void> ReportPdfWriter::writeMarkdown(const Report& report, const HealthSeries& chart, const QString& file)
 {
-    const QFileInfo info(file);
-    const QString chartName = info.completeBaseName() + QStringLiteral(".chart.png");
-    if (!HealthChartImage::render(chart, report.chartTitle).save(info.absoluteDir().filePath(chartName), "PNG"))
-        return Error::make(ErrorKind::Io, QStringLiteral("could not write the chart beside %1").arg(file));
+    const QString chartFile = chartFileFor(file);
+    const QString chartName = QFileInfo(chartFile).fileName();  // linked relative to the Markdown
+    if (!HealthChartImage::render(chart, report.chartTitle).save(chartFile, "PNG"))
+        return Error::make(ErrorKind::Io, QCoreApplication::translate("ops::widgets::ReportPdfWriter", "could not write the chart beside %1").arg(file));
     QSaveFile out(file);
     if (!out.open(QIODevice::WriteOnly))
-        return Error::make(ErrorKind::Io, QStringLiteral("cannot write %1: %2").arg(file, out.errorString()));
+        return Error::make(ErrorKind::Io, QCoreApplication::translate("ops::widgets::ReportPdfWriter", "cannot write %1: %2").arg(file, out.errorString()));
     out.write(report.toMarkdown(chartName).toUtf8());
     if (!out.commit())
-        return Error::make(ErrorKind::Io, QStringLiteral("cannot write %1: %2").arg(file, out.errorString()));
+        return Error::make(ErrorKind::Io, QCoreApplication::translate("ops::widgets::ReportPdfWriter", "cannot write %1: %2").arg(file, out.errorString()));
     return {};
 }
 

@@ -20,6 +20,8 @@ public:
     // FILE.md plus FILE.chart.png beside it (linked from the Markdown).
     static ops::services::Result<void> writeMarkdown(const ops::services::plan::Report& report,
                                                      const ops::services::plan::HealthSeries& chart, const QString& file);
+    // The chart image writeMarkdown puts beside `markdownFile`.
+    static QString chartFileFor(const QString& markdownFile);
 };
 
 } // namespace ops::widgets

@@ -11,12 +11,16 @@
 #include "plan/PlanReports.h"
 #include "plan/PoolMetricSource.h"
 #include "standup/ReportPdfWriter.h"
+#include "common/OperationProgress.h"
 
+#include <QCoreApplication>
 #include <QApplication>
 #include <QClipboard>
 #include <QComboBox>
 #include <QDateEdit>
+#include <QFile>
 #include <QFileDialog>
+#include <QFileInfo>
 #include <QGroupBox>
 #include <QHBoxLayout>
 #include <QHeaderView>
@@ -51,9 +55,12 @@ QColor stateColor(CriterionState state)
 
 const QColor kOverdue(0xc6, 0x28, 0x28);
 
-QTreeWidget* makeTree(const QStringList& headers, int stretchColumn, QWidget* parent)
+// `objectName` keys the remembered column layout; `name` is what a screen reader announces.
+QTreeWidget* makeTree(const QStringList& headers, int stretchColumn, const QString& objectName, const QString& name, QWidget* parent)
 {
     auto* tree = new QTreeWidget(parent);
+    tree->setObjectName(objectName);
+    tree->setAccessibleName(name);
     tree->setHeaderLabels(headers);
     tree->setRootIsDecorated(false);
     tree->setUniformRowHeights(true);
@@ -73,9 +80,9 @@ QString clockText(const QDateTime& due, const QDateTime& now)
 {
     const qint64 minutes = now.secsTo(due) / 60;
     const qint64 magnitude = qAbs(minutes);
-    const QString span = magnitude >= 60 ? QStringLiteral("%1 h %2 min").arg(magnitude / 60).arg(magnitude % 60, 2, 10, QLatin1Char('0'))
-                                         : QStringLiteral("%1 min").arg(magnitude);
-    return minutes >= 0 ? QObject::tr("%1 left").arg(span) : QObject::tr("%1 overdue").arg(span);
+    const QString span = magnitude >= 60 ? QCoreApplication::translate("ops::widgets::StandupPanel", "%1 h %2 min").arg(magnitude / 60).arg(magnitude % 60, 2, 10, QLatin1Char('0'))
+                                         : QCoreApplication::translate("ops::widgets::StandupPanel", "%1 min").arg(magnitude);
+    return minutes >= 0 ? QCoreApplication::translate("ops::widgets::StandupPanel", "%1 left").arg(span) : QCoreApplication::translate("ops::widgets::StandupPanel", "%1 overdue").arg(span);
 }
 
 // Evaluates the gate from the Health samples, the pool's own figures as the documented fallback
@@ -105,6 +112,7 @@ StandupPanel::StandupPanel(Pool& pool, const ConnectionOptions& direct, QString 
     m_date = new QDateEdit(QDate::currentDate(), this);
     m_date->setCalendarPopup(true);
     m_date->setDisplayFormat(QStringLiteral("yyyy-MM-dd"));
+    m_date->setAccessibleName(tr("Date"));
     m_dayLabel = new QLabel(this);
     m_dayLabel->setTextFormat(Qt::PlainText);
     auto* copy = new QPushButton(tr("Copy progress update"), this);
@@ -123,16 +131,19 @@ StandupPanel::StandupPanel(Pool& pool, const ConnectionOptions& direct, QString 
     layout->addWidget(m_readiness);
 
     auto* splitter = new QSplitter(Qt::Vertical, this);
+    splitter->setObjectName(QStringLiteral("standupSplitter"));  // sizes remembered by name
     layout->addWidget(splitter, 1);
 
     auto* peopleBox = new QGroupBox(tr("Standup (edit a cell; it is saved when you leave it)"), splitter);
     auto* peopleLayout = new QVBoxLayout(peopleBox);
-    m_people = makeTree({tr("Person"), tr("Yesterday"), tr("Today"), tr("Blockers")}, 2, peopleBox);
+    m_people = makeTree({tr("Person"), tr("Yesterday"), tr("Today"), tr("Blockers")}, 2, QStringLiteral("standupPeople"),
+                        tr("Standup entries"), peopleBox);
     m_people->setEditTriggers(QAbstractItemView::DoubleClicked | QAbstractItemView::EditKeyPressed | QAbstractItemView::SelectedClicked);
     peopleLayout->addWidget(m_people);
     auto* addRow = new QHBoxLayout;
     m_newPerson = new QLineEdit(peopleBox);
     m_newPerson->setPlaceholderText(tr("Add a person"));
+    m_newPerson->setAccessibleName(tr("New person's name"));
     m_addPerson = new QPushButton(tr("Add"), peopleBox);
     auto* add = m_addPerson;
     addRow->addWidget(m_newPerson, 1);
@@ -143,7 +154,8 @@ StandupPanel::StandupPanel(Pool& pool, const ConnectionOptions& direct, QString 
 
     auto* tasksBox = new QGroupBox(tr("The day's tasks"), splitter);
     auto* tasksLayout = new QVBoxLayout(tasksBox);
-    m_tasks = makeTree({tr("Task"), tr("Owner"), tr("Estimate"), tr("Done by")}, 0, tasksBox);
+    m_tasks = makeTree({tr("Task"), tr("Owner"), tr("Estimate"), tr("Done by")}, 0, QStringLiteral("standupTasks"), tr("The day's tasks"),
+                       tasksBox);
     tasksLayout->addWidget(m_tasks);
 
     auto* gateBox = new QGroupBox(tr("Next Go/No-Go checkpoint (double-click a binding to edit it)"), splitter);
@@ -151,13 +163,15 @@ StandupPanel::StandupPanel(Pool& pool, const ConnectionOptions& direct, QString 
     m_checkpointTitle = new QLabel(gateBox);
     m_checkpointTitle->setTextFormat(Qt::PlainText);
     gateLayout->addWidget(m_checkpointTitle);
-    m_criteria = makeTree({tr("Criterion"), tr("Binding"), tr("State"), tr("Value")}, 0, gateBox);
+    m_criteria = makeTree({tr("Criterion"), tr("Binding"), tr("State"), tr("Value")}, 0, QStringLiteral("checkpointCriteria"),
+                          tr("Checkpoint criteria"), gateBox);
     m_criteria->setEditTriggers(QAbstractItemView::DoubleClicked | QAbstractItemView::EditKeyPressed);
     m_criteria->header()->setSectionResizeMode(CriterionBinding, QHeaderView::ResizeToContents);
     gateLayout->addWidget(m_criteria);
     auto* signRow = new QHBoxLayout;
     m_comment = new QLineEdit(gateBox);
     m_comment->setPlaceholderText(tr("Comment for the sign-off"));
+    m_comment->setAccessibleName(tr("Sign-off comment"));
     m_go = new QPushButton(tr("Sign Go"), gateBox);
     m_noGo = new QPushButton(tr("Sign No-Go"), gateBox);
     signRow->addWidget(m_comment, 1);
@@ -168,14 +182,16 @@ StandupPanel::StandupPanel(Pool& pool, const ConnectionOptions& direct, QString 
     auto* blockersBox = new QGroupBox(tr("Blockers (double-click an open one to resolve it)"), splitter);
     auto* blockersLayout = new QVBoxLayout(blockersBox);
     m_blockers = makeTree({tr("Priority"), tr("Blocker"), tr("Raised by"), tr("Respond by"), tr("Clock"), tr("State")},
-                          BlockerTitle, blockersBox);
+                          BlockerTitle, QStringLiteral("blockerList"), tr("Blockers"), blockersBox);
     blockersLayout->addWidget(m_blockers);
     auto* raiseRow = new QHBoxLayout;
     m_blockerPriority = new QComboBox(blockersBox);
     m_blockerPriority->addItems({QStringLiteral("P0"), QStringLiteral("P1"), QStringLiteral("P2")});
     m_blockerPriority->setCurrentIndex(2);
+    m_blockerPriority->setAccessibleName(tr("New blocker's priority"));
     m_blockerTitle = new QLineEdit(blockersBox);
     m_blockerTitle->setPlaceholderText(tr("What blocks you?"));
+    m_blockerTitle->setAccessibleName(tr("New blocker"));
     m_raise = new QPushButton(tr("Raise"), blockersBox);
     auto* raise = m_raise;
     raiseRow->addWidget(m_blockerPriority);
@@ -195,6 +211,9 @@ StandupPanel::StandupPanel(Pool& pool, const ConnectionOptions& direct, QString 
         });
     });
 
+    m_reportProgress = new OperationProgress(this);
+    m_reportProgress->setObjectName(QStringLiteral("reportProgress"));
+    layout->addWidget(m_reportProgress);
     m_status = new QLabel(this);
     m_status->setTextFormat(Qt::PlainText);
     layout->addWidget(m_status);
@@ -325,7 +344,7 @@ void StandupPanel::show(const Loaded& loaded)
     m_readiness->setText(readiness);
     m_tasks->clear();
     for (const StandupTask& task : day.tasks) {
-        auto* item = new QTreeWidgetItem(m_tasks, {task.number >= 0 ? QStringLiteral("Task %1: %2").arg(task.number).arg(task.title) : task.title,
+        auto* item = new QTreeWidgetItem(m_tasks, {task.number >= 0 ? tr("Task %1: %2").arg(task.number).arg(task.title) : task.title,
                                                    task.assignee, task.estimate, task.doneBy});
         if (RoleGate::allows(m_roleLevel, RoleLevel::Operator))  // a viewer sees the box but cannot tick it
             item->setFlags(item->flags() | Qt::ItemIsUserCheckable);
@@ -553,6 +572,25 @@ void StandupPanel::exportWeekReport(const QString& file)
 
 void StandupPanel::exportReport(const QString& file, bool week)
 {
+    if (m_reportProgress->isRunning()) {
+        m_status->setText(tr("A report is already being exported."));
+        emit exported(file, false);
+        return;
+    }
+    // Neither the report's queries nor the writer can be interrupted half-way: Cancel drops the
+    // report at the next step and removes a file already written, so nothing half-done is left.
+    m_reportProgress->start(tr("Exporting %1").arg(QFileInfo(file).fileName()));
+    auto cancelled = [this, file] {
+        if (!m_reportProgress->cancelWasRequested())
+            return false;
+        QFile::remove(file);
+        if (!file.endsWith(QStringLiteral(".pdf"), Qt::CaseInsensitive))
+            QFile::remove(ReportPdfWriter::chartFileFor(file));
+        m_reportProgress->finish();
+        m_status->setText(tr("Report export cancelled: %1 was not written.").arg(file));
+        emit exported(file, false);
+        return true;
+    };
     const QString slug = m_projectSlug;
     Pool* pool = &m_pool;
     m_pool.withClientAsync(QStringLiteral("GET /reports"), [slug, week, pool](Connection& connection) -> Result<ReportWithChart> {
@@ -563,8 +601,12 @@ void StandupPanel::exportReport(const QString& file, bool week)
         if (week)
             return PlanReports::week(connection, *project, QDateTime::currentDateTimeUtc(), &poolSource);
         return PlanReports::checkpoint(connection, *project, &poolSource);
-    }, CallOptions::idempotentUnit()).then(this, [this, file](Result<ReportWithChart> built) {
+    }, CallOptions::idempotentUnit()).then(this, [this, file, cancelled](Result<ReportWithChart> built) {
+        if (cancelled())
+            return;
+        m_reportProgress->setProgress(0, tr("writing the file"));
         if (!built) {
+            m_reportProgress->finish();
             m_status->setText(tr("Report not exported: %1").arg(built.error().message));
             emit exported(file, false);
             return;
@@ -575,7 +617,10 @@ void StandupPanel::exportReport(const QString& file, bool week)
             return file.endsWith(QStringLiteral(".pdf"), Qt::CaseInsensitive)
                        ? ReportPdfWriter::writePdf(copy.report, copy.chart, file)
                        : ReportPdfWriter::writeMarkdown(copy.report, copy.chart, file);
-        }).then(this, [this, file](Result<void> written) {
+        }).then(this, [this, file, cancelled](Result<void> written) {
+            if (cancelled())
+                return;
+            m_reportProgress->finish();
             m_status->setText(written ? tr("Report written to %1").arg(file) : tr("Report not exported: %1").arg(written.error().message));
             emit exported(file, written.ok());
         });

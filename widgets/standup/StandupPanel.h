@@ -38,6 +38,8 @@ class Listener;
 
 namespace ops::widgets {
 
+class OperationProgress;
+
 class StandupPanel final : public QWidget {
     Q_OBJECT
 public:
@@ -53,6 +55,7 @@ public:
     QLabel* readinessLabel() const { return m_readiness; }
     QLabel* dayLabel() const { return m_dayLabel; }
     QDateEdit* dateEdit() const { return m_date; }
+    OperationProgress* reportProgress() const { return m_reportProgress; }
 
     // Columns of the criteria and blockers views.
     enum CriterionColumn { CriterionText, CriterionBinding, CriterionStateColumn, CriterionValue };
@@ -116,6 +119,7 @@ private:
     QComboBox* m_blockerPriority = nullptr;
     QLineEdit* m_blockerTitle = nullptr;
     QLabel* m_status = nullptr;
+    OperationProgress* m_reportProgress = nullptr;  // a report export's bar and Cancel
 };
 
 } // namespace ops::widgets

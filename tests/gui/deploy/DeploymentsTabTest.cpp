@@ -14,6 +14,7 @@
 #include "deployments/EnvironmentCard.h"
 
 #include <QApplication>
+#include <QProgressBar>
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QTableWidget>
@@ -194,6 +195,7 @@ TEST(DeploymentsTabTest, CommandOutputArrivesLiveAndCancelStopsIt)
     ASSERT_TRUE(panel.outputText().contains(QStringLiteral("| waiting for the alias"))) << panel.outputText().toStdString();
     EXPECT_TRUE(finished.isEmpty());
     ASSERT_TRUE(panel.cancelButton()->isEnabled());
+    EXPECT_TRUE(panel.runningBar()->isVisible()) << "a running operation shows a busy bar beside its Cancel";
     const auto clicked = std::chrono::steady_clock::now();
     QTest::mouseClick(panel.cancelButton(), Qt::LeftButton);
     ASSERT_TRUE(finished.wait(10000));
@@ -203,6 +205,7 @@ TEST(DeploymentsTabTest, CommandOutputArrivesLiveAndCancelStopsIt)
     EXPECT_TRUE(panel.timeline().last().contains(QStringLiteral("failed"))) << panel.timeline().join(QLatin1Char('\n')).toStdString();
     EXPECT_EQ(f.scalar(QStringLiteral("SELECT state FROM ops.rollouts")), QStringLiteral("failed"));
     EXPECT_FALSE(panel.cancelButton()->isEnabled());
+    EXPECT_FALSE(panel.runningBar()->isVisible());
 }
 
 TEST(DeploymentsTabTest, VerifyChainReportsIntactThenTheEditedRow)

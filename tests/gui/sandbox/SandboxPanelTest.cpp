@@ -5,6 +5,7 @@
 // and the CSV export.
 #include "TestCluster.h"
 
+#include "common/OperationProgress.h"
 #include "db/Pool.h"
 #include "sandbox/IsolationCheckView.h"
 #include "sandbox/PolicyProposalDialog.h"
@@ -23,6 +24,7 @@
 #include <QFile>
 #include <QLabel>
 #include <QLineEdit>
+#include <QProgressBar>
 #include <QPushButton>
 #include <QSettings>
 #include <QSignalSpy>
@@ -395,6 +397,34 @@ TEST_F(SandboxGuiTest, ExportWritesTheCurrentFilterOffTheGuiThread)
     QFile file(path);
     ASSERT_TRUE(file.open(QIODevice::ReadOnly));
     EXPECT_EQ(file.readAll().count("\r\n"), 11);  // header + 10 secrets
+}
+
+TEST_F(SandboxGuiTest, ExportShowsAProgressBarAndCancelLeavesNoFile)
+{
+    insert(events(8001, 0));  // five pages of the export: Cancel lands between two of them
+    SandboxPanel& panel = openPanel();
+    ASSERT_TRUE(QTest::qWaitFor([&] { return panel.model()->rowCount() > 0; }, 10000));
+    QTemporaryDir directory;
+    const QString path = directory.filePath(QStringLiteral("all.csv"));
+    QSignalSpy finished(&panel, &SandboxPanel::exportFinished);
+    OperationProgress* progress = panel.exportProgress();
+    EXPECT_FALSE(progress->isVisible());
+    panel.exportCsv(path);
+    EXPECT_TRUE(progress->isVisible());
+    EXPECT_EQ(progress->bar()->accessibleName(), QStringLiteral("Exporting violations to all.csv"));
+    QTest::mouseClick(progress->cancelButton(), Qt::LeftButton);
+    EXPECT_FALSE(progress->cancelButton()->isEnabled());
+    ASSERT_TRUE(finished.wait(20000));
+    EXPECT_FALSE(finished.at(0).at(0).toBool());
+    EXPECT_FALSE(progress->isVisible());
+    EXPECT_FALSE(QFile::exists(path));
+    EXPECT_TRUE(panel.messageText().contains(QStringLiteral("cancelled"))) << panel.messageText().toStdString();
+
+    // The next export runs to the end.
+    panel.exportCsv(path);
+    ASSERT_TRUE(finished.wait(30000));
+    EXPECT_TRUE(finished.at(1).at(0).toBool());
+    EXPECT_TRUE(QFile::exists(path));
 }
 
 TEST_F(SandboxGuiTest, NewBadgeCountsRowsThatArriveWhileTheTabIsNotShown)

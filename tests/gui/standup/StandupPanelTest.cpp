@@ -4,6 +4,7 @@
 // binding, sign Go, and find the sign-off in the exported Markdown (and a PDF); standup entries
 // reach a second console live; blockers carry their escalation clock and record who resolved them.
 #include "TestCluster.h"
+#include "common/OperationProgress.h"
 
 #include "db/Pool.h"
 #include "plan/PlanImporter.h"
@@ -11,8 +12,12 @@
 #include "standup/StandupPanel.h"
 
 #include <QDateEdit>
+#include <QDir>
 #include <QFile>
 #include <QLabel>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QTest>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTreeWidget>
@@ -24,6 +29,7 @@
 using namespace ops::services;
 using namespace ops::services::plan;
 using ops::testing::TestCluster;
+using ops::widgets::OperationProgress;
 using ops::widgets::StandupPanel;
 
 namespace {
@@ -164,6 +170,26 @@ TEST_F(StandupPanelTest, TickManualCriteriaWatchMetricTurnGreenSignGoAndExport)
     ASSERT_TRUE(pdf.open(QIODevice::ReadOnly));
     EXPECT_TRUE(pdf.read(5) == "%PDF-");
     EXPECT_GT(pdf.size(), 5000);  // text, table and the chart image
+}
+
+TEST_F(StandupPanelTest, AReportExportShowsProgressAndCancelLeavesNothingBehind)
+{
+    StandupPanel panel(*m_pool, m_options, QStringLiteral("demo"));
+    QSignalSpy loaded(&panel, &StandupPanel::loaded);
+    ASSERT_TRUE(loaded.wait(10000));
+    QTemporaryDir dir;
+    const QString file = dir.filePath(QStringLiteral("cancelled.md"));
+    QSignalSpy exported(&panel, &StandupPanel::exported);
+    OperationProgress* progress = panel.reportProgress();
+    panel.exportCheckpointReport(file);
+    EXPECT_FALSE(progress->isHidden());
+    EXPECT_EQ(progress->bar()->accessibleName(), QStringLiteral("Exporting cancelled.md"));
+    QTest::mouseClick(progress->cancelButton(), Qt::LeftButton);
+    ASSERT_TRUE(exported.wait(15000));
+    EXPECT_FALSE(exported.last().at(1).toBool());
+    EXPECT_TRUE(progress->isHidden());
+    EXPECT_TRUE(panel.statusLabel()->text().contains(QStringLiteral("cancelled"))) << panel.statusLabel()->text().toStdString();
+    EXPECT_TRUE(QDir(dir.path()).entryList(QDir::Files).isEmpty()) << QDir(dir.path()).entryList(QDir::Files).join(',').toStdString();
 }
 
 TEST_F(StandupPanelTest, EntriesReachAnotherConsoleLiveAndBlockersShowTheirClock)
