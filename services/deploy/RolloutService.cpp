@@ -118,6 +118,13 @@ Result<qint64> RolloutService::environmentId()
         auto created = c.exec(QStringLiteral("SELECT ops.upsert_environment($1, $2, $3, $4)"),
                               {m_config.projectId, m_config.environment, m_config.providerProject,
                                m_config.verification.baseUrl});
+        if (!created && created.error().kind == ErrorKind::Permission) {
+            // A viewer may not configure an environment; it sees what an operator's console recorded.
+            return Error::make(ErrorKind::NotFound,
+                               QStringLiteral("nothing is recorded for %1 yet: an operator's console records the "
+                                              "provider's deployments the first time it opens this tab")
+                                   .arg(m_config.environment));
+        }
         if (!created)
             return created.error();
         return created->toInt64(0, 0);
@@ -129,6 +136,18 @@ Result<void> RolloutService::sync()
     auto env = environmentId();
     if (!env)
         return env.error();
+    // Recording the provider's view is an operator's job (ops.record_deployment); a viewer's console
+    // reads what the operators' consoles recorded and asks the provider nothing.
+    auto level = m_pool.withClient(QStringLiteral("deploy role"), [](Connection& c) -> Result<QString> {
+        auto row = c.exec(QStringLiteral("SELECT ops.current_role_level()"));
+        if (!row)
+            return row.error();
+        return row->text(0, 0);
+    }, CallOptions::idempotentUnit());
+    if (!level)
+        return level.error();
+    if (*level == QLatin1String("viewer") || *level == QLatin1String("none"))
+        return {};
     auto deployments = m_provider.listDeployments();
     if (!deployments)
         return deployments.error();

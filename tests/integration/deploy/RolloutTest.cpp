@@ -263,3 +263,39 @@ TEST_F(RolloutTest, PromotionGateRefusesPromotionWhileACheckpointIsNotGoButNever
     ASSERT_TRUE(outcome.ok());
     EXPECT_EQ(outcome->state, QStringLiteral("succeeded"));
 }
+
+// A viewer's console reads what operators recorded and changes nothing: before any operator has
+// opened the tab it gets a clear "nothing recorded yet" (it used to fail on upsert_environment's
+// permission check and stay on "Loading"), afterwards it sees the deployments, and its sync asks
+// the provider nothing and records nothing.
+TEST_F(RolloutTest, AViewerSeesWhatOperatorsRecordedAndRecordsNothing)
+{
+    const QString viewer = createLogin(QStringLiteral("ops_viewer"));
+    auto viewerPool = pool(viewer);
+    auto viewerProvider = provider();
+    RolloutService viewerService(*viewerPool, *viewerProvider, serviceConfig());
+
+    auto before = viewerService.snapshot();
+    ASSERT_FALSE(before.ok());
+    EXPECT_EQ(before.error().kind, ErrorKind::NotFound) << before.error().toString().toStdString();
+    EXPECT_TRUE(before.error().message.contains(QStringLiteral("operator"))) << before.error().message.toStdString();
+    EXPECT_EQ(scalar(QStringLiteral("SELECT count(*) FROM ops.environments")), QStringLiteral("0"));
+
+    auto operatorPool = pool(createLogin(QStringLiteral("ops_operator")));
+    auto operatorProvider = provider();
+    RolloutService operatorService(*operatorPool, *operatorProvider, serviceConfig());
+    ASSERT_TRUE(operatorService.sync().ok());
+    const QString recorded = scalar(QStringLiteral("SELECT count(*) FROM ops.deployments"));
+    ASSERT_NE(recorded, QStringLiteral("0"));
+
+    // The provider now has one deployment more; the viewer's sync must not record it.
+    ASSERT_FALSE(m_platform.deploy(QStringLiteral("v-viewer-sees-nothing")).isEmpty());
+    auto synced = viewerService.sync();
+    EXPECT_TRUE(synced.ok()) << synced.error().toString().toStdString();
+    EXPECT_EQ(scalar(QStringLiteral("SELECT count(*) FROM ops.deployments")), recorded);
+
+    auto after = viewerService.snapshot();
+    ASSERT_TRUE(after.ok()) << after.error().toString().toStdString();
+    EXPECT_EQ(QString::number(after->deployments.size()), recorded);
+    EXPECT_EQ(after->roleLevel, QStringLiteral("viewer"));
+}
