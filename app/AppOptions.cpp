@@ -84,7 +84,11 @@ ops::services::Result<AppOptions> AppOptions::parse(const QStringList& arguments
                                               QStringLiteral("Start as usual, wait until every tab has loaded, save "
                                                              "one PNG per tab into DIR and exit."),
                                               QStringLiteral("dir"));
-    parser.addOptions({dsnOption, dataDirOption, screenshotOption});
+    const QCommandLineOption noKeyringOption(QStringLiteral("no-keyring"),
+                                             QStringLiteral("Keep secrets (database password, deploy token, monitor "
+                                                            "secrets) in memory for this run only; never read or write "
+                                                            "the desktop keyring."));
+    parser.addOptions({dsnOption, dataDirOption, screenshotOption, noKeyringOption});
     QString commandList;
     for (const CommandSpec& spec : commandTable())
         commandList += QStringLiteral("\n  %1  %2").arg(spec.name, -20).arg(spec.summary);
@@ -105,6 +109,7 @@ ops::services::Result<AppOptions> AppOptions::parse(const QStringList& arguments
     options.helpText = parser.helpText();
     options.showHelp = parser.isSet(helpOption);
     options.showVersion = parser.isSet(versionOption);
+    options.useKeyring = !parser.isSet(noKeyringOption);
 
     if (parser.isSet(dsnOption))
         options.connectionString = parser.value(dsnOption);

@@ -20,6 +20,9 @@ struct AppOptions {
     QString screenshotDirectory;  // --screenshots DIR
     QString command;              // a subcommand that needs no display (later issues add them)
     QStringList commandArguments;
+    bool useKeyring = true;       // --no-keyring: secrets in memory only, the desktop keyring untouched
+    // Not parsed: a headless run's database password from the SecretStore (main.cpp), memory only.
+    QByteArray databasePassword;
     bool showVersion = false;
     bool showHelp = false;
     QString helpText;

@@ -5,7 +5,9 @@
 #include "AppOptions.h"
 #include "ConsoleController.h"
 #include "MainWindow.h"
+#include "SecretPrompts.h"
 #include "commands/HeadlessCommand.h"
+#include "commands/HeadlessSession.h"
 #include "ProjectScope.h"
 
 #include <QApplication>
@@ -36,8 +38,9 @@ bool drawsReport(int argc, char** argv)
     return false;
 }
 
-int runHeadless(const AppOptions& options)
+int runHeadless(const AppOptions& parsedOptions)
 {
+    AppOptions options = parsedOptions;
     QTextStream out(stdout);
     if (options.showHelp) {
         out << options.helpText;
@@ -54,7 +57,11 @@ int runHeadless(const AppOptions& options)
         err << "ops-console: nothing to do (see --help)\n";
         return 2;
     }
-    const int exitCode = spec->run(CommandContext{options, options.commandArguments, out, err});
+    // The process's one SecretStore: the environment first, the keyring on demand; never a prompt.
+    ops::services::SecretStore secrets(QStringLiteral("ops-console"), options.useKeyring);
+    secrets.fillFromEnvironment();
+    options.databasePassword = storedDatabasePassword(options, secrets);
+    const int exitCode = spec->run(CommandContext{options, options.commandArguments, out, err, &secrets});
     out.flush();
     err.flush();
     return exitCode;
@@ -88,8 +95,14 @@ int main(int argc, char** argv)
     if (!withWindow || options.showHelp || options.showVersion)
         return runHeadless(options);
 
-    ConsoleController controller({options.connectionString, options.dataDirectory});
+    // The process's one SecretStore, outliving everything that uses it.
+    ops::services::SecretStore secrets(QStringLiteral("ops-console"), options.useKeyring);
+    secrets.fillFromEnvironment();
+    ConsoleController controller({options.connectionString, options.dataDirectory}, secrets);
     MainWindow window;
+    QObject::connect(&controller, &ConsoleController::passwordNeeded, &window, [&controller, &window](const ops::services::Error& refusal) {
+        askForDatabasePassword(&window, controller, refusal);
+    });
     QObject::connect(&controller, &ConsoleController::databaseReady, &window, &MainWindow::showDatabaseReady);
     QObject::connect(&controller, &ConsoleController::databaseFailed, &window, &MainWindow::showDatabaseFailed);
     QObject::connect(&controller, &ConsoleController::databaseReady, &window, [&controller, &window] {

@@ -8,6 +8,10 @@
 #include <QFile>
 #include <QThread>
 
+#include <gtest/gtest.h>
+
+#include <memory>
+
 #include <csignal>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -24,6 +28,23 @@ Error failed(const QString& what, const QByteArray& output)
     return error;
 }
 } // namespace
+
+PrivateKeyring* PrivateKeyring::shared()
+{
+    static std::unique_ptr<PrivateKeyring> instance;
+    static bool failed = false;
+    if (!instance && !failed) {
+        auto keyring = std::make_unique<PrivateKeyring>();
+        if (auto started = keyring->start(); !started) {
+            failed = true;
+            ADD_FAILURE() << "the private keyring did not start: " << started.error().toString().toStdString() << "\n"
+                          << started.error().detail.toStdString();
+            return nullptr;
+        }
+        instance = std::move(keyring);
+    }
+    return instance.get();
+}
 
 PrivateKeyring::PrivateKeyring()
     : m_directory(QStringLiteral("%1/keyring-%2").arg(testOutputRoot()).arg(::getpid()))
@@ -80,15 +101,22 @@ Result<void> PrivateKeyring::start()
     if (keyring->exitCode != 0)
         return failed(QStringLiteral("gnome-keyring-daemon exited with %1").arg(keyring->exitCode), keyring->output);
 
-    // Its pid, to stop it: the bus knows who owns the secret service name.
-    auto owner = ProcessRunner::run(QStringLiteral("dbus-send"),
-                                    {QStringLiteral("--session"), QStringLiteral("--print-reply=literal"),
-                                     QStringLiteral("--dest=org.freedesktop.DBus"), QStringLiteral("/org/freedesktop/DBus"),
-                                     QStringLiteral("org.freedesktop.DBus.GetConnectionUnixProcessID"),
-                                     QStringLiteral("string:org.freedesktop.secrets")},
-                                    options);
+    // Its pid, to stop it: the bus knows who owns the secret service name (which the daemon
+    // claims a moment after --daemonize returned).
+    Result<ProcessResult> owner = Error::make(ErrorKind::Io, QString());
+    for (int attempt = 0; attempt < 100; ++attempt) {
+        owner = ProcessRunner::run(QStringLiteral("dbus-send"),
+                                   {QStringLiteral("--session"), QStringLiteral("--print-reply=literal"),
+                                    QStringLiteral("--dest=org.freedesktop.DBus"), QStringLiteral("/org/freedesktop/DBus"),
+                                    QStringLiteral("org.freedesktop.DBus.GetConnectionUnixProcessID"),
+                                    QStringLiteral("string:org.freedesktop.secrets")},
+                                   options);
+        if (owner && owner->exitCode == 0)
+            break;
+        QThread::msleep(50);
+    }
     if (!owner || owner->exitCode != 0)
-        return failed(QStringLiteral("no secret service on the private bus"), owner ? owner->output : QByteArray());
+        return failed(QStringLiteral("no secret service on the private bus within 5 s"), owner ? owner->output : QByteArray());
     m_keyringPid = owner->output.trimmed().split(' ').last().toLongLong();
 
     qputenv("DBUS_SESSION_BUS_ADDRESS", m_busAddress.toUtf8());

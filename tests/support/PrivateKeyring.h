@@ -21,6 +21,11 @@ public:
     PrivateKeyring(const PrivateKeyring&) = delete;
     PrivateKeyring& operator=(const PrivateKeyring&) = delete;
 
+    // The process's keyring, started on first use and stopped at exit: a process keeps the first
+    // session bus it talks to, so every test in it shares one. Null, with a test failure saying
+    // why, when it cannot start.
+    static PrivateKeyring* shared();
+
     ops::services::Result<void> start();
     QString busAddress() const { return m_busAddress; }
     // secret-tool (libsecret-tools) against this keyring: QtKeychain files an entry under the

@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "deployments/DeploymentsPanel.h"
+
+#include "common/SecretStore.h"
 #include "common/RoleGate.h"
 
 #include "common/PlainToolTip.h"
@@ -517,7 +519,8 @@ std::unique_ptr<DeployProvider> productionProvider(const HttpDeployProvider::Con
 
 } // namespace
 
-QWidget* createDeploymentsTab(Pool& pool, const QString& projectSlug, QWidget* parent, DemoPlatform* sharedDemo)
+QWidget* createDeploymentsTab(Pool& pool, const QString& projectSlug, QWidget* parent, DemoPlatform* sharedDemo,
+                              const SecretStore* secrets)
 {
     auto* tab = new DeploymentsTab(parent);
     auto* layout = new QVBoxLayout(tab);
@@ -527,7 +530,9 @@ QWidget* createDeploymentsTab(Pool& pool, const QString& projectSlug, QWidget* p
     if (qEnvironmentVariableIsSet("OPS_DEPLOY_URL")) {
         providerConfig.baseUrl = qEnvironmentVariable("OPS_DEPLOY_URL");
         providerConfig.projectId = qEnvironmentVariable("OPS_DEPLOY_PROJECT");
-        providerConfig.token = qgetenv("OPS_DEPLOY_TOKEN");
+        // OPS_DEPLOY_TOKEN, the keyring or the app's prompt put it there; none: the provider says 401.
+        if (secrets)
+            providerConfig.token = secrets->cached(QStringLiteral("deploy/default")).value_or(QByteArray());
     } else {
         DemoPlatform* demo = sharedDemo;
         if (!demo) {
