@@ -119,6 +119,11 @@ Result<void> PrivateKeyring::start()
         return failed(QStringLiteral("no secret service on the private bus within 5 s"), owner ? owner->output : QByteArray());
     m_keyringPid = owner->output.trimmed().split(' ').last().toLongLong();
 
+    // A test process killed by its timeout runs no destructor: stop both daemons when it is gone.
+    const QString watchdog = QStringLiteral("while kill -0 %1 2>/dev/null; do sleep 1; done; kill %2 %3")
+                                 .arg(::getpid()).arg(m_keyringPid).arg(m_busPid);
+    (void)ProcessRunner::startDetached(QStringLiteral("/bin/sh"), {QStringLiteral("-c"), watchdog});
+
     qputenv("DBUS_SESSION_BUS_ADDRESS", m_busAddress.toUtf8());
     return {};
 }
