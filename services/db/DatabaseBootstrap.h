@@ -25,7 +25,7 @@ struct DatabaseTarget {
     QString dataDirectory;     // where the embedded cluster lives
     // External only: the password when the connection string has none (from the SecretStore or a
     // prompt; memory only). Empty: libpq's own PGPASSWORD and ~/.pgpass.
-    QByteArray password;
+    QByteArray password{};
     // The SecretStore name of this profile's password.
     QString passwordSecret = QStringLiteral("database/default");
     bool embedded() const { return connectionString.isEmpty(); }
