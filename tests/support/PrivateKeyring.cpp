@@ -89,13 +89,22 @@ Result<void> PrivateKeyring::start()
     if (!QFile::exists(runtime + QStringLiteral("/bus")))
         return Error::make(ErrorKind::Io, QStringLiteral("the private dbus-daemon did not create %1/bus").arg(runtime));
 
-    // --unlock reads the new login keyring's password from stdin; --daemonize returns once the
-    // secret service is on the bus.
+    // --unlock reads the new login keyring's password from stdin. A daemon that quits before
+    // reading it must fail the start with its output, not kill this process with SIGPIPE.
+    std::signal(SIGPIPE, SIG_IGN);
     options.input = QByteArrayLiteral("private-keyring-for-tests");
-    auto keyring = ProcessRunner::run(QStringLiteral("gnome-keyring-daemon"),
-                                      {QStringLiteral("--unlock"), QStringLiteral("--components=secrets"),
-                                       QStringLiteral("--daemonize")},
-                                      options);
+    // On a loaded machine the bus may not accept connections the moment its socket exists: a
+    // daemon that could not reach it exits at once, and is started again.
+    Result<ProcessResult> keyring = Error::make(ErrorKind::Io, QString());
+    for (int attempt = 0; attempt < 3; ++attempt) {
+        keyring = ProcessRunner::run(QStringLiteral("gnome-keyring-daemon"),
+                                     {QStringLiteral("--unlock"), QStringLiteral("--components=secrets"),
+                                      QStringLiteral("--daemonize")},
+                                     options);
+        if (!keyring || keyring->exitCode == 0)
+            break;
+        QThread::msleep(200);
+    }
     if (!keyring)
         return keyring.error();
     if (keyring->exitCode != 0)
