@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "AppOptions.h"
 
+#include "db/ConnectionProfiles.h"
+
 #include "commands/HeadlessCommand.h"
 
 #include <QCommandLineParser>
@@ -87,7 +89,11 @@ ops::services::Result<AppOptions> AppOptions::parse(const QStringList& arguments
                                               QStringLiteral("dir"));
     const QCommandLineOption noFirstRunOption(QStringLiteral("no-first-run"),
                                               QStringLiteral("Never show the first-run wizard (also OPS_NO_FIRST_RUN=1)."));
-    parser.addOptions({dsnOption, dataDirOption, screenshotOption, noFirstRunOption});
+    const QCommandLineOption noKeyringOption(QStringLiteral("no-keyring"),
+                                             QStringLiteral("Keep secrets (database password, deploy token, monitor "
+                                                            "secrets) in memory for this run only; never read or write "
+                                                            "the desktop keyring."));
+    parser.addOptions({dsnOption, dataDirOption, screenshotOption, noFirstRunOption, noKeyringOption});
     QString commandList;
     for (const CommandSpec& spec : commandTable())
         commandList += QStringLiteral("\n  %1  %2").arg(spec.name, -20).arg(spec.summary);
@@ -108,6 +114,7 @@ ops::services::Result<AppOptions> AppOptions::parse(const QStringList& arguments
     options.helpText = parser.helpText();
     options.showHelp = parser.isSet(helpOption);
     options.showVersion = parser.isSet(versionOption);
+    options.useKeyring = !parser.isSet(noKeyringOption);
 
     options.noFirstRun = parser.isSet(noFirstRunOption)
                          || environment.value(QStringLiteral("OPS_NO_FIRST_RUN")) == QLatin1String("1");
@@ -116,8 +123,13 @@ ops::services::Result<AppOptions> AppOptions::parse(const QStringList& arguments
         options.connectionString = parser.value(dsnOption);
     else if (environment.contains(QStringLiteral("DATABASE_URL")))
         options.connectionString = environment.value(QStringLiteral("DATABASE_URL"));
-    else
+    else {
         options.connectionString = settings.value(QStringLiteral("database/connectionString")).toString();
+        // A saved profile keeps its password in the SecretStore under the profile's name.
+        const QString profile = settings.value(QStringLiteral("database/activeProfile")).toString();
+        if (!profile.isEmpty())
+            options.databasePasswordSecret = ops::services::ConnectionProfiles::secretName(profile);
+    }
     if (parser.isSet(dsnOption) && options.connectionString.trimmed().isEmpty())
         return Error::make(ErrorKind::InvalidInput, QCoreApplication::translate("ops::app::AppOptions", "--dsn needs a connection string"));
 

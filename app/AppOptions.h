@@ -22,6 +22,11 @@ struct AppOptions {
     QStringList commandArguments;
     bool connectionFromCommandLine = false;  // --dsn or DATABASE_URL (not the saved profile)
     bool noFirstRun = false;                 // --no-first-run or OPS_NO_FIRST_RUN=1
+    bool useKeyring = true;       // --no-keyring: secrets in memory only, the desktop keyring untouched
+    // Not parsed: a headless run's database password from the SecretStore (main.cpp), memory only.
+    QByteArray databasePassword;
+    // The SecretStore name of the database password: the saved active profile's, else "database/default".
+    QString databasePasswordSecret = QStringLiteral("database/default");
     bool showVersion = false;
     bool showHelp = false;
     QString helpText;

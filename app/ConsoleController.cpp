@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "ConsoleController.h"
+#include "db/DbError.h"
 #include "db/Projects.h"
 #include "plan/DemoPlans.h"
 
@@ -12,11 +13,25 @@ namespace ops::app {
 
 using namespace ops::services;
 
-ConsoleController::ConsoleController(DatabaseTarget target, QObject* parent)
-    : QObject(parent), m_embedded(target.embedded()), m_bootstrap(std::make_unique<DatabaseBootstrap>(std::move(target)))
+ConsoleController::ConsoleController(DatabaseTarget target, SecretStore& secrets, QObject* parent)
+    : QObject(parent), m_embedded(target.embedded()), m_secrets(secrets), m_passwordSecret(target.passwordSecret)
 {
+    const bool wantsStoredPassword = target.wantsStoredPassword();
+    m_bootstrap = std::make_unique<DatabaseBootstrap>(std::move(target));
+    m_passwordAsked = !wantsStoredPassword;  // a password in the string or PGPASSWORD: never ask over it
     connect(&m_startWatcher, &QFutureWatcherBase::finished, this, [this] {
         const Result<DatabaseStatus> result = m_startWatcher.result();
+        if (!result && dberror::isPasswordRequired(result.error()) && !m_passwordAsked) {
+            m_passwordAsked = true;
+            m_passwordRefusal = result.error();
+            qCInfo(lcController).noquote() << "the database wants a password:" << result.error().message;
+            emit passwordNeeded(result.error());
+            return;
+        }
+        if (result && !m_passwordToStore.isEmpty()) {
+            m_secrets.store(m_passwordSecret, m_passwordToStore, this);
+            m_passwordToStore.clear();
+        }
         if (result)
             startPool();
         if (result && m_pool) {
@@ -93,6 +108,34 @@ ConsoleController::~ConsoleController()
 }
 
 void ConsoleController::start()
+{
+    if (m_passwordAsked) {  // embedded, or the password is in the string or PGPASSWORD
+        startBootstrap();
+        return;
+    }
+    // The keyring answers asynchronously; the bootstrap starts once it has (found or not).
+    m_secrets.load(m_passwordSecret, this, [this](std::optional<QByteArray> password) {
+        if (password)
+            m_bootstrap->setPassword(*password);
+        startBootstrap();
+    });
+}
+
+void ConsoleController::retryWithPassword(const QByteArray& password, bool rememberInKeyring)
+{
+    m_secrets.remember(m_passwordSecret, password);
+    m_passwordToStore = rememberInKeyring ? password : QByteArray();
+    m_bootstrap->setPassword(password);
+    startBootstrap();
+}
+
+void ConsoleController::declinePassword()
+{
+    qCWarning(lcController).noquote() << "database failed:" << m_passwordRefusal.toString();
+    emit databaseFailed(m_passwordRefusal);
+}
+
+void ConsoleController::startBootstrap()
 {
     DatabaseBootstrap* bootstrap = m_bootstrap.get();
     m_startWatcher.setFuture(QtConcurrent::run([bootstrap] { return bootstrap->start(); }));

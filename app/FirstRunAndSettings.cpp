@@ -27,10 +27,8 @@ FirstRunOutcome runFirstRunWizard(QSettings& settings, SecretStore& secrets)
 {
     ops::widgets::FirstRunWizard wizard(settings, secrets);
     wizard.exec();
-    // This run connects with the password just typed (memory only; the settings hold none).
-    const auto password = secrets.cached(ConnectionProfiles::secretName(ConnectionProfiles(settings).active()));
-    return FirstRunOutcome{ConnectionProfiles::withPassword(wizard.connectionString(), password.value_or(QByteArray())),
-                           wizard.choices()};
+    // The password just typed is in `secrets` under the profile's name: the controller finds it there.
+    return FirstRunOutcome{wizard.connectionString(), wizard.choices()};
 }
 
 void applyFirstRunChoicesWhenReady(ConsoleController& controller, MainWindow& window, const plan::FirstRunChoices& choices)

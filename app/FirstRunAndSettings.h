@@ -21,7 +21,7 @@ class ConsoleController;
 class MainWindow;
 
 struct FirstRunOutcome {
-    QString connectionString;  // empty: the embedded default; may hold the password (memory only)
+    QString connectionString;  // empty: the embedded default; never holds the password
     ops::services::plan::FirstRunChoices choices;
 };
 

@@ -9,8 +9,7 @@
 #include "health/HealthCollector.h"
 #include "health/HealthPanel.h"
 #include "health/LoadTestPanel.h"
-#include "health/SecretLookup.h"
-#include "health/SecretPromptDialog.h"
+#include "SecretPrompts.h"
 
 #include <QCoreApplication>
 #include <QMenu>
@@ -22,10 +21,10 @@ namespace ops::app {
 
 namespace {
 
-// Health > Enter a monitor secret...: fills the in-memory secret store (besides OPS_SECRET_*).
+// Health > Enter a monitor secret...: into the console's SecretStore (besides OPS_SECRET_* and the keyring).
 // One menu per window: a project switch replaces the panel and its collector, so the action is
 // rebuilt for the new collector and dies with the old one (the collector is its context object).
-void addSecretMenu(MainWindow& window, const std::shared_ptr<InMemorySecretStore>& secrets, HealthCollector* collector)
+void addSecretMenu(MainWindow& window, SecretStore& secrets, HealthCollector* collector)
 {
     auto* menu = window.findChild<QMenu*>(QStringLiteral("healthMenu"));
     if (!menu) {
@@ -35,12 +34,9 @@ void addSecretMenu(MainWindow& window, const std::shared_ptr<InMemorySecretStore
         window.menuBar()->insertMenu(menus.isEmpty() ? nullptr : menus.last(), menu);  // before Help
     }
     menu->clear();
-    menu->addAction(QObject::tr("Enter a monitor &secret..."), collector, [&window, secrets, collector] {
-        ops::widgets::SecretPromptDialog dialog(&window);
-        if (dialog.exec() != QDialog::Accepted)
-            return;
-        secrets->set(dialog.secretName(), dialog.takeValue());
-        collector->reloadChecks();
+    menu->addAction(QObject::tr("Enter a monitor &secret..."), collector, [&window, &secrets, collector] {
+        if (askForMonitorSecret(&window, secrets))
+            collector->reloadChecks();
     });
 }
 
@@ -72,7 +68,7 @@ void installHealthTab(MainWindow& window, ConsoleController& controller, const Q
         if (!own)
             return own.error();
         return project;
-    }, CallOptions::idempotentUnit()).then(selection ? selection : &window, [&window, pool, direct, demoHealthUrl](Result<qint64> project) {
+    }, CallOptions::idempotentUnit()).then(selection ? selection : &window, [&window, &controller, pool, direct, demoHealthUrl](Result<qint64> project) {
         if (!project)
             return;  // the tab keeps its placeholder; the status bar already reports database problems
         auto* panel = new ops::widgets::HealthPanel(*pool, project.value(), direct);
@@ -93,17 +89,16 @@ void installHealthTab(MainWindow& window, ConsoleController& controller, const Q
         }
         CollectorConfig config;
         config.projectId = project.value();
-        // Credentials of prometheus monitors: OPS_SECRET_<NAME> from the environment, kept in memory only.
-        auto secrets = std::make_shared<InMemorySecretStore>();
-        secrets->fillFromEnvironment();
-        config.secrets = secrets;
+        // Credentials of prometheus monitors: "health/<name>" in the console's SecretStore (the keyring,
+        // OPS_SECRET_<NAME>, the menu below); the collector loads the names its monitors use.
+        config.secrets = &controller.secrets();
         // The panel owns its collector: switching projects deletes both, and the collector's
         // destructor releases the lease.
         auto* collector = new HealthCollector(*pool, config, panel);
         // Release the lease before the pool shuts down, so another console takes over at once.
         QObject::connect(qApp, &QCoreApplication::aboutToQuit, collector, &HealthCollector::stop);
         collector->start();
-        addSecretMenu(window, secrets, collector);
+        addSecretMenu(window, controller.secrets(), collector);
     });
 }
 

@@ -3,6 +3,7 @@
 
 #include "ConsoleController.h"
 #include "HealthTab.h"
+#include "SecretPrompts.h"
 #include "MainWindow.h"
 #include "db/ProjectMembership.h"
 #include "deployments/DeploymentsPanel.h"
@@ -97,9 +98,17 @@ void ProjectScope::selectProject(const QString& slug)
     });
     installHealthTab(m_window, m_controller, slug, m_selection);  // the Health tab and this console's collector
     // The demo platform is the demo project's provider only.
-    m_window.setPanel(MainWindow::Tab::Deployments,
-                      ops::widgets::createDeploymentsTab(*pool, slug, nullptr,
-                                                         slug == QLatin1String("demo") ? m_controller.demoPlatform() : nullptr));
+    auto installDeployments = [this, pool, slug] {
+        m_window.setPanel(MainWindow::Tab::Deployments,
+                          ops::widgets::createDeploymentsTab(*pool, slug, nullptr,
+                                                             slug == QLatin1String("demo") ? m_controller.demoPlatform() : nullptr,
+                                                             &m_controller.secrets()));
+    };
+    // An HTTP provider needs its token first (keyring, else asked once per run).
+    if (ops::widgets::deployProviderNeedsToken())
+        ensureDeployToken(&m_window, m_controller.secrets(), m_selection, m_deployTokenAsked, installDeployments);
+    else
+        installDeployments();
     emit projectInstalled(slug);
 }
 

@@ -38,6 +38,7 @@ private:
 
     MainWindow& m_window;
     ConsoleController& m_controller;
+    bool m_deployTokenAsked = false;  // the deploy token prompt, once per run
     QString m_current;
     QString m_roleLevel;
     QObject* m_selection = nullptr;  // lives as long as the current choice: late answers for an old one are dropped

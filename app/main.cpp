@@ -6,10 +6,13 @@
 #include "ConsoleController.h"
 #include "FirstRunAndSettings.h"
 #include "MainWindow.h"
+#include "SecretPrompts.h"
 #include "commands/HeadlessCommand.h"
+#include "commands/HeadlessSession.h"
 #include "ProjectScope.h"
 #include "Translations.h"
 #include "common/SecretStore.h"
+#include "db/ConnectionProfiles.h"
 
 #include <QApplication>
 #include <QIcon>
@@ -40,8 +43,9 @@ bool drawsReport(int argc, char** argv)
     return false;
 }
 
-int runHeadless(const AppOptions& options)
+int runHeadless(const AppOptions& parsedOptions)
 {
+    AppOptions options = parsedOptions;
     QTextStream out(stdout);
     if (options.showHelp) {
         out << options.helpText;
@@ -58,7 +62,11 @@ int runHeadless(const AppOptions& options)
         err << "ops-console: nothing to do (see --help)\n";
         return 2;
     }
-    const int exitCode = spec->run(CommandContext{options, options.commandArguments, out, err});
+    // The process's one SecretStore: the environment first, the keyring on demand; never a prompt.
+    ops::services::SecretStore secrets(QStringLiteral("ops-console"), options.useKeyring);
+    secrets.fillFromEnvironment();
+    options.databasePassword = storedDatabasePassword(options, secrets);
+    const int exitCode = spec->run(CommandContext{options, options.commandArguments, out, err, &secrets});
     out.flush();
     err.flush();
     return exitCode;
@@ -96,22 +104,31 @@ int main(int argc, char** argv)
     // The installed .desktop file and icon carry the application id (installer/Packaging.cmake).
     QGuiApplication::setDesktopFileName(QStringLiteral(OPS_APP_ID));
     QApplication::setWindowIcon(QIcon(QStringLiteral(":/icons/" OPS_APP_ID ".svg")));
-    // The process's one secret store (database passwords, deploy token).
-    ops::services::SecretStore secrets;
+    // The process's one SecretStore (database passwords, deploy token, monitor secrets), outliving
+    // everything that uses it.
+    ops::services::SecretStore secrets(QStringLiteral("ops-console"), options.useKeyring);
+    secrets.fillFromEnvironment();
     // First start with nothing saved: the wizard, before the database starts (skipping = embedded).
-    QString connectionString = options.connectionString;
+    ops::services::DatabaseTarget target{options.connectionString, options.dataDirectory};
+    target.passwordSecret = options.databasePasswordSecret;
     FirstRunOutcome firstRun;
     if (options.wantsFirstRun(settings)) {
         firstRun = runFirstRunWizard(settings, secrets);
-        if (!firstRun.connectionString.isEmpty())
-            connectionString = firstRun.connectionString;
+        if (!firstRun.connectionString.isEmpty()) {
+            target.connectionString = firstRun.connectionString;
+            target.passwordSecret = ops::services::ConnectionProfiles::secretName(
+                ops::services::ConnectionProfiles(settings).active());
+        }
     }
 
-    ConsoleController controller({connectionString, options.dataDirectory});
+    ConsoleController controller(target, secrets);
     MainWindow window;
     applyFirstRunChoicesWhenReady(controller, window, firstRun.choices);
     QObject::connect(&window, &MainWindow::settingsRequested, &window,
                      [&] { openSettingsDialog(window, controller, settings, secrets); });
+    QObject::connect(&controller, &ConsoleController::passwordNeeded, &window, [&controller, &window](const ops::services::Error& refusal) {
+        askForDatabasePassword(&window, controller, refusal);
+    });
     QObject::connect(&controller, &ConsoleController::databaseReady, &window, &MainWindow::showDatabaseReady);
     QObject::connect(&controller, &ConsoleController::databaseFailed, &window, &MainWindow::showDatabaseFailed);
     QObject::connect(&controller, &ConsoleController::databaseReady, &window, [&controller, &window] {

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
 # One command: install what is missing, build, and run the whole test suite through ctest.
-#   installer/test.sh                 every test (labels unit, integration, gui)
+#   installer/test.sh                 every test (labels unit, integration, gui), then the leak
+#                                     scan (label leakscan) over the files they wrote
 #   installer/test.sh -L unit         only one label (any ctest arguments pass through)
 #   OPS_SANITIZE=address installer/test.sh   the suite under ASan+UBSan (or =thread for TSan),
 #                                            built in build-<sanitizer>/
@@ -36,8 +37,12 @@ export XDG_RUNTIME_DIR="${XDG_RUNTIME_DIR:-$(mktemp -d /tmp/ops-runtime-XXXXXX)}
 chmod 700 "$XDG_RUNTIME_DIR"
 
 cd "$build_dir"
+# Every test process writes under test-output (tests/support/TestSecrets.h); the leak scan reads
+# it after all other tests, so it starts empty and the scan (label leakscan) runs last.
+rm -rf "$build_dir/test-output"
 status=0
-ctest --output-on-failure --parallel "$(nproc)" --timeout 600 "$@" || status=$?
+ctest --output-on-failure --parallel "$(nproc)" --timeout 600 -LE leakscan "$@" || status=$?
+ctest --output-on-failure --timeout 600 -L leakscan || status=$?
 echo
 if [ $status -eq 0 ]; then
   echo "ops-console tests: all passed"

@@ -75,7 +75,9 @@ Result<DeployContext> openDeploy(const CommandContext& context, const QCommandLi
     if (parser.isSet(o.providerUrl)) {
         providerConfig.baseUrl = parser.value(o.providerUrl);
         providerConfig.projectId = parser.value(o.providerProject);
-        providerConfig.token = qgetenv("OPS_DEPLOY_TOKEN");
+        // OPS_DEPLOY_TOKEN (already in the store) or the keyring; headless runs never ask.
+        if (context.secrets)
+            providerConfig.token = waitForSecret(*context.secrets, QStringLiteral("deploy/default")).value_or(QByteArray());
     } else {
         deploy.demo = std::make_unique<DemoPlatform>();
         if (auto started = deploy.demo->start(); !started)

@@ -15,8 +15,8 @@
 //                                                    +2h / +30m; 0 locked, 2 bad input, 3 error
 //   ops-console unlock --env E                       0 unlocked, 3 error
 // The provider: --provider-url/--provider-project/--health-url with the token from
-// OPS_DEPLOY_TOKEN (never an argument); without --provider-url the built-in demo platform is
-// started in-process (its production is on the bad v4).
+// OPS_DEPLOY_TOKEN or the keyring ("deploy/default"; never an argument, never asked for); without
+// --provider-url the built-in demo platform is started in-process (its production is on the bad v4).
 
 #include "commands/HeadlessCommand.h"
 

@@ -20,6 +20,10 @@
 #include <optional>
 #include <vector>
 
+namespace ops::services {
+class SecretStore;
+}
+
 namespace ops::app {
 
 struct CommandContext {
@@ -27,6 +31,9 @@ struct CommandContext {
     QStringList arguments;      // everything after the command name, verbatim
     QTextStream& out;
     QTextStream& err;
+    // The process's one SecretStore (main.cpp): OPS_SECRET_*, OPS_DEPLOY_TOKEN and the keyring
+    // (see waitForSecret). Null in tests that call a command function directly.
+    ops::services::SecretStore* secrets = nullptr;
 };
 
 struct CommandSpec {

@@ -4,15 +4,44 @@
 #include "ConsoleController.h"
 #include "db/Connection.h"
 #include "db/Projects.h"
+#include "common/SecretStore.h"
+
+#include <QEventLoop>
+#include <QTimer>
 
 namespace ops::app {
 
 using namespace ops::services;
 
+std::optional<QByteArray> waitForSecret(SecretStore& secrets, const QString& name, std::chrono::milliseconds limit)
+{
+    if (auto value = secrets.cached(name))
+        return value;
+    QEventLoop loop;
+    std::optional<QByteArray> found;
+    secrets.load(name, &loop, [&](std::optional<QByteArray> value) {
+        found = std::move(value);
+        loop.quit();
+    });
+    QTimer::singleShot(limit, &loop, &QEventLoop::quit);
+    loop.exec();
+    return found;
+}
+
+QByteArray storedDatabasePassword(const AppOptions& options, SecretStore& secrets)
+{
+    DatabaseTarget target{options.connectionString, options.dataDirectory};
+    target.passwordSecret = options.databasePasswordSecret;
+    if (!target.wantsStoredPassword())
+        return {};
+    return waitForSecret(secrets, target.passwordSecret).value_or(QByteArray());
+}
+
 Result<std::unique_ptr<HeadlessSession>> HeadlessSession::open(const AppOptions& options)
 {
     std::unique_ptr<HeadlessSession> session(new HeadlessSession);
-    const DatabaseTarget target{options.connectionString, options.dataDirectory};
+    DatabaseTarget target{options.connectionString, options.dataDirectory};
+    target.password = options.databasePassword;
     session->m_bootstrap = std::make_unique<DatabaseBootstrap>(target);
     auto started = session->m_bootstrap->start();
     if (!started)

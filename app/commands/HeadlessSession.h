@@ -10,9 +10,26 @@
 #include "db/DatabaseBootstrap.h"
 #include "db/Pool.h"
 
+#include <QByteArray>
+
+#include <chrono>
 #include <memory>
+#include <optional>
+
+namespace ops::services {
+class SecretStore;
+}
 
 namespace ops::app {
+
+// A secret from memory or the keyring, waiting for the keyring's answer (at most `limit`):
+// headless commands have no window to keep responsive. Never asks anyone.
+std::optional<QByteArray> waitForSecret(ops::services::SecretStore& secrets, const QString& name,
+                                        std::chrono::milliseconds limit = std::chrono::seconds(30));
+
+// The stored password of the database `options` names, when it needs one (external, no password
+// in the string, no PGPASSWORD): what main.cpp puts in AppOptions::databasePassword.
+QByteArray storedDatabasePassword(const AppOptions& options, ops::services::SecretStore& secrets);
 
 class HeadlessSession final {
 public:

@@ -23,6 +23,7 @@
 #include <QProcessEnvironment>
 #include <QString>
 
+#include <atomic>
 #include <functional>
 #include <mutex>
 #include <optional>
@@ -72,11 +73,14 @@ signals:
 
 private:
     void keep(const QString& name, const QByteArray& value);
+    // The first "no keyring" answer: Memory from now on, one log line (never a value), one signal.
+    void keyringUnavailable(const QString& reason);
+    void onStoreThread(std::function<void()> fn);
 
     const QString m_keyringService;
     mutable std::mutex m_mutex;
     QHash<QString, QByteArray> m_secrets;
-    bool m_useKeyring;
+    std::atomic<bool> m_useKeyring;
 };
 
 } // namespace ops::services

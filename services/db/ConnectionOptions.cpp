@@ -189,6 +189,42 @@ ConnectionOptions ConnectionOptions::withApplicationName(const QString& name) co
     return copy;
 }
 
+ConnectionOptions ConnectionOptions::withPassword(const QByteArray& password) const
+{
+    ConnectionOptions copy = *this;
+    copy.m_passwordOverride = password;
+    return copy;
+}
+
+bool ConnectionOptions::containsPassword() const
+{
+    return !parsedValue("password").isEmpty();
+}
+
+bool ConnectionOptions::containsPassword(const QString& connectionString)
+{
+    auto options = fromConnectionString(connectionString);
+    return options && options->containsPassword();
+}
+
+bool ConnectionOptions::hasPassword() const
+{
+    return !m_passwordOverride.isEmpty() || containsPassword();
+}
+
+QString ConnectionOptions::connectionStringWithoutPassword() const
+{
+    ConninfoPtr parsed(PQconninfoParse(m_connectionString.toUtf8().constData(), nullptr));
+    if (!parsed)
+        return {};
+    QStringList pairs;
+    for (PQconninfoOption* option = parsed.get(); option->keyword; ++option) {
+        if (option->val && qstrcmp(option->keyword, "password") != 0)
+            pairs << QString::fromUtf8(option->keyword) + QLatin1Char('=') + quoteConninfoValue(QString::fromUtf8(option->val));
+    }
+    return pairs.join(QLatin1Char(' '));
+}
+
 LibpqParameters::LibpqParameters(std::vector<std::pair<QByteArray, QByteArray>> pairs) : m_pairs(std::move(pairs))
 {
     for (const auto& [keyword, value] : m_pairs) {
@@ -226,6 +262,8 @@ LibpqParameters ConnectionOptions::libpqParameters() const
         parameters.emplace_back("sslmode", m_sslModeOverride.toUtf8());
     if (!m_sslRootCertOverride.isEmpty())
         parameters.emplace_back("sslrootcert", m_sslRootCertOverride.toUtf8());
+    if (!m_passwordOverride.isEmpty())
+        parameters.emplace_back("password", m_passwordOverride);
     return LibpqParameters(std::move(parameters));
 }
 

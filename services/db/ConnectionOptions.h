@@ -65,6 +65,20 @@ public:
     ConnectionOptions withDatabase(const QString& database) const;
     ConnectionOptions withUser(const QString& user) const;
     ConnectionOptions withApplicationName(const QString& name) const;
+    // A copy that logs in with this password (from the SecretStore or a prompt). It goes to libpq
+    // as the `password` keyword, after the user's string; never into displayLocation(), a log or
+    // connectionStringWithoutPassword().
+    ConnectionOptions withPassword(const QByteArray& password) const;
+
+    // Whether the user's string itself holds a password (`password=` or `postgresql://u:pw@`):
+    // such a string must not be saved in the settings (the password belongs in the keyring).
+    bool containsPassword() const;
+    static bool containsPassword(const QString& connectionString);
+    // Whether libpq will be given a password: in the string or by withPassword().
+    bool hasPassword() const;
+    // The user's string as key=value pairs without the password, for the settings file; other
+    // keywords (host lists, sslmode, target_session_attrs...) are kept.
+    QString connectionStringWithoutPassword() const;
 
     // What libpq is given: the console's defaults, then the user's string, then the overrides.
     LibpqParameters libpqParameters() const;
@@ -97,6 +111,7 @@ private:
     QString m_sslModeOverride;
     QString m_sslRootCertOverride;
     QString m_applicationName{QStringLiteral("ops-console")};
+    QByteArray m_passwordOverride;  // memory only, like the string
     QString parsedValue(const char* keyword) const;
 };
 

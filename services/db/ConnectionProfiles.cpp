@@ -79,15 +79,4 @@ void ConnectionProfiles::markFirstRunCompleted()
     m_settings.setValue(firstRunKey, true);
 }
 
-QString ConnectionProfiles::withPassword(const QString& connectionString, const QByteArray& password)
-{
-    if (password.isEmpty())
-        return connectionString;
-    // withTls() rebuilds the string as key=value (URI or not), which takes one more keyword.
-    const QString base = SettingsValidator::withTls(connectionString,
-                                                    SettingsValidator::keywordValue(connectionString, QStringLiteral("sslmode")),
-                                                    SettingsValidator::keywordValue(connectionString, QStringLiteral("sslrootcert")));
-    return base + QStringLiteral(" password=") + SettingsValidator::conninfoQuoted(QString::fromUtf8(password));
-}
-
 } // namespace ops::services

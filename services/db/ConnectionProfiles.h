@@ -36,9 +36,6 @@ public:
 
     // The secret store's name for a profile's password.
     static QString secretName(const QString& profile) { return QStringLiteral("database/") + profile; }
-    // The string with the password added (key=value form), for this process's memory only: what
-    // a connection is opened with, never what is saved. An empty password changes nothing.
-    static QString withPassword(const QString& connectionString, const QByteArray& password);
 
 private:
     QSettings& m_settings;

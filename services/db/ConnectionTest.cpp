@@ -3,7 +3,6 @@
 
 #include "db/Connection.h"
 #include "db/ConnectionOptions.h"
-#include "db/ConnectionProfiles.h"
 #include "db/SettingsValidator.h"
 
 namespace ops::services {
@@ -13,12 +12,13 @@ Result<QString> testConnection(const QString& connectionString, const QByteArray
 {
     if (QString problem = SettingsValidator::connectionString(connectionString); !problem.isEmpty())
         return Error::make(ErrorKind::InvalidInput, problem);
-    // The password joins the string for this one connection, in memory only.
-    auto options = ConnectionOptions::fromConnectionString(ConnectionProfiles::withPassword(connectionString, password));
-    if (!options)
-        return options.error();
-    options->connectTimeout = timeout;
-    auto connection = Connection::open(options->withApplicationName(QStringLiteral("ops-console settings")), timeout);
+    auto parsed = ConnectionOptions::fromConnectionString(connectionString);
+    if (!parsed)
+        return parsed.error();
+    // The password is handed to libpq for this one connection, in memory only.
+    ConnectionOptions options = password.isEmpty() ? *parsed : parsed->withPassword(password);
+    options.connectTimeout = timeout;
+    auto connection = Connection::open(options.withApplicationName(QStringLiteral("ops-console settings")), timeout);
     if (!connection)
         return connection.error();
     auto who = (*connection)->exec(QStringLiteral("SELECT current_user, current_setting('server_version')"), {}, timeout);

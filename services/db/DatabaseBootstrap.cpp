@@ -2,6 +2,7 @@
 #include "db/DatabaseBootstrap.h"
 
 #include "db/Connection.h"
+#include "db/DbError.h"
 #include "db/EmbeddedPostgres.h"
 #include "db/Migrator.h"
 
@@ -21,6 +22,11 @@ QString DatabaseStatus::summary() const
     return QStringLiteral("%1 PostgreSQL %2 · %3 · schema v%4")
         .arg(embedded ? QStringLiteral("Embedded") : QStringLiteral("External"), serverVersion, location)
         .arg(schemaVersion);
+}
+
+bool DatabaseTarget::wantsStoredPassword() const
+{
+    return !embedded() && !qEnvironmentVariableIsSet("PGPASSWORD") && !ConnectionOptions::containsPassword(connectionString);
 }
 
 DatabaseBootstrap::DatabaseBootstrap(DatabaseTarget target) : m_target(std::move(target)) {}
@@ -44,14 +50,22 @@ Result<DatabaseStatus> DatabaseBootstrap::start()
         if (!parsed)
             return parsed.error();
         m_options = parsed.value();
+        if (!m_target.password.isEmpty())
+            m_options = m_options.withPassword(m_target.password);
     }
     status.location = m_options.displayLocation();
 
     // This connection stays open as the console's presence (see shutdown()); its own
     // application_name lets shutdown() count other consoles, not this console's other sessions.
     auto connection = Connection::open(m_options.withApplicationName(kPresenceName), m_options.connectTimeout);
-    if (!connection)
-        return connection.error();
+    if (!connection) {
+        Error error = connection.error();
+        if (dberror::isPasswordRequired(error))
+            // Every caller prints the message: it says where the console looked.
+            error.message += QStringLiteral(" (the console looks for the password in the desktop keyring as \"%1\", "
+                                            "then PGPASSWORD and ~/.pgpass)").arg(m_target.passwordSecret);
+        return error;
+    }
     auto version = (*connection)->exec(QStringLiteral("SHOW server_version"));
     if (!version)
         return version.error();

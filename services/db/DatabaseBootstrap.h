@@ -24,7 +24,14 @@ class EmbeddedPostgres;
 struct DatabaseTarget {
     QString connectionString;  // empty: the embedded default
     QString dataDirectory;     // where the embedded cluster lives
+    // External only: the password when the connection string has none (from the SecretStore or a
+    // prompt; memory only). Empty: libpq's own PGPASSWORD and ~/.pgpass.
+    QByteArray password{};
+    // The SecretStore name of this profile's password.
+    QString passwordSecret = QStringLiteral("database/default");
     bool embedded() const { return connectionString.isEmpty(); }
+    // External, with no password in the string nor PGPASSWORD: worth asking the SecretStore.
+    bool wantsStoredPassword() const;
 };
 
 struct DatabaseStatus {
@@ -45,7 +52,10 @@ public:
     explicit DatabaseBootstrap(DatabaseTarget target);
     ~DatabaseBootstrap();
 
+    // Blocking. For an external database that refused the password (dberror::isPasswordRequired)
+    // it may be called again after setPassword().
     Result<DatabaseStatus> start();
+    void setPassword(const QByteArray& password) { m_target.password = password; }
     // Stops the embedded server when no other console is connected to it. No-op for external.
     Result<void> shutdown();
     // Valid after a successful start().

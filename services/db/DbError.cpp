@@ -83,7 +83,21 @@ Error fromConnection(const PGconn* connection, ErrorKind kind)
     error.kind = kind;
     error.message = connection ? trimmed(PQerrorMessage(connection)) : QStringLiteral("out of memory");
     error.retryable = kind == ErrorKind::Connection || kind == ErrorKind::Timeout;
+    // No password available (none given, no PGPASSWORD, no ~/.pgpass entry), or the one given was
+    // refused. The second has no flag of its own: PQconnectionUsedPassword is also true when the
+    // login succeeded and a later step failed (no such database), so the server's message decides.
+    const bool refused = connection && PQconnectionUsedPassword(connection)
+                         && error.message.contains(QLatin1String("password authentication failed"));
+    if (connection && (PQconnectionNeedsPassword(connection) || refused)) {
+        error.sqlstate = QStringLiteral("28P01");
+        error.retryable = false;  // the same password again gets the same answer
+    }
     return error;
+}
+
+bool isPasswordRequired(const Error& error)
+{
+    return error.sqlstate == QLatin1String("28P01");
 }
 
 } // namespace ops::services::dberror

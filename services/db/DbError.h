@@ -26,7 +26,13 @@ ErrorKind kindForSqlState(const QString& sqlstate);
 // (libpq-side failures such as a lost connection have none).
 Error fromResult(const PGresult* result, const PGconn* connection);
 
-// From a connection that failed to open or broke.
+// From a connection that failed to open or broke. A login the server refused for want of the
+// right password gets SQLSTATE 28P01 (invalid_password) and is not retryable: libpq keeps the
+// server's own code of a failed login to itself.
 Error fromConnection(const PGconn* connection, ErrorKind kind = ErrorKind::Connection);
+
+// True for 28P01: the server wants a (different) password for this user. The app then asks for
+// one (window) or explains where it looks (headless).
+bool isPasswordRequired(const Error& error);
 
 } // namespace ops::services::dberror

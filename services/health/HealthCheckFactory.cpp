@@ -9,7 +9,7 @@
 namespace ops::services {
 
 Result<std::unique_ptr<HealthCheck>> makeHealthCheck(const MonitorDefinition& monitor, QNetworkAccessManager* network,
-                                                     Pool& pool, const SecretLookup* secrets)
+                                                     Pool& pool, const SecretStore* secrets)
 {
     if (monitor.kind == QLatin1String("postgres"))
         return std::unique_ptr<HealthCheck>(std::make_unique<PgStatsProbe>(pool));

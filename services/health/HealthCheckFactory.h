@@ -16,10 +16,10 @@ class QNetworkAccessManager;
 namespace ops::services {
 
 class Pool;
-class SecretLookup;
+class SecretStore;
 struct MonitorDefinition;
 
 Result<std::unique_ptr<HealthCheck>> makeHealthCheck(const MonitorDefinition& monitor, QNetworkAccessManager* network,
-                                                     Pool& pool, const SecretLookup* secrets);
+                                                     Pool& pool, const SecretStore* secrets);
 
 } // namespace ops::services

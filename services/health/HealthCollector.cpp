@@ -8,6 +8,7 @@
 #include <QLoggingCategory>
 #include <QUuid>
 
+#include "common/SecretStore.h"
 #include "health/HealthCheckFactory.h"
 #include "health/MonitorAlerts.h"
 #include "health/MonitorConfig.h"
@@ -245,8 +246,10 @@ void HealthCollector::startRunners(const std::vector<MonitorDefinition>& monitor
         raw->definition = definition;
         raw->machine.setRetries(definition.retries);
         auto config = MonitorConfig::parse(definition.kind, definition.config);
+        if (config)
+            loadSecretFromKeyring(config.value());
         raw->alerts = std::make_unique<MonitorAlerts>(definition.name, config ? config->thresholds : std::vector<ThresholdRule>{});
-        auto check = makeHealthCheck(definition, &m_network, m_pool, m_config.secrets.get());
+        auto check = makeHealthCheck(definition, &m_network, m_pool, m_config.secrets);
         if (check) {
             raw->check = std::move(check.value());
             connect(raw->check.get(), &HealthCheck::finished, this, [this, raw](const ProbeResult& result) {
@@ -261,6 +264,22 @@ void HealthCollector::startRunners(const std::vector<MonitorDefinition>& monitor
         m_runners.push_back(std::move(runner));
         fire(raw);
     }
+}
+
+void HealthCollector::loadSecretFromKeyring(const MonitorConfig& config)
+{
+    // The check is built now and fails for want of its secret; a keyring that has it makes the
+    // checks reload with it. Asked once per run: a missing entry waits for the Health menu.
+    if (!m_config.secrets || config.secretName.isEmpty() || m_config.secrets->cached(config.secretStoreName()))
+        return;
+    const QString name = SecretStore::normalisedName(config.secretStoreName());
+    if (m_secretsRequested.contains(name))
+        return;
+    m_secretsRequested.insert(name);
+    m_config.secrets->load(name, this, [this](std::optional<QByteArray> value) {
+        if (value)
+            reloadChecks();
+    });
 }
 
 void HealthCollector::fire(Runner* runner)

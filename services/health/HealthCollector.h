@@ -34,6 +34,7 @@
 #include <QHash>
 #include <QNetworkAccessManager>
 #include <QObject>
+#include <QSet>
 #include <QTimer>
 
 #include <chrono>
@@ -41,7 +42,8 @@
 
 namespace ops::services {
 
-class SecretLookup;
+class SecretStore;
+struct MonitorConfig;
 struct AlertCandidate;
 
 struct CollectorConfig {
@@ -50,7 +52,9 @@ struct CollectorConfig {
     std::chrono::milliseconds leaseInterval{5000};
     std::chrono::milliseconds retentionInterval{60 * 60 * 1000};
     std::chrono::milliseconds monitorReloadInterval{30000};  // picks up added or changed monitors and windows
-    std::shared_ptr<const SecretLookup> secrets;  // credentials of prometheus monitors, by name
+    // Credentials of prometheus monitors ("health/<name>"); the app's store, which outlives the
+    // collector. The collector loads the names its monitors use from the keyring before probing.
+    SecretStore* secrets = nullptr;
 };
 
 struct MonitorDefinition {
@@ -97,6 +101,7 @@ private:
     void stepDown(const QString& why);
     void loadMonitors();
     void startRunners(const std::vector<MonitorDefinition>& monitors);
+    void loadSecretFromKeyring(const MonitorConfig& config);
     void fire(Runner* runner);
     void onProbeFinished(Runner* runner, const QDateTime& sampledAt, const ProbeResult& result);
     void writeSample(Runner* runner, const QDateTime& sampledAt, MonitorState state, const ProbeResult& result,
@@ -116,6 +121,7 @@ private:
     bool m_running = false;
     std::vector<std::unique_ptr<Runner>> m_runners;
     MaintenanceSchedule m_maintenance;
+    QSet<QString> m_secretsRequested;  // asked of the keyring once per run each
 };
 
 } // namespace ops::services

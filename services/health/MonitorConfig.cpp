@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "health/MonitorConfig.h"
 
-#include "health/SecretLookup.h"
+#include "common/SecretStore.h"
 
 #include <QJsonArray>
 
@@ -53,15 +53,22 @@ Result<MonitorConfig> MonitorConfig::parse(const QString& kind, const QJsonObjec
     return parsed;
 }
 
-Result<QByteArray> MonitorConfig::authorization(const SecretLookup* secrets) const
+QString MonitorConfig::secretStoreName() const
+{
+    return QStringLiteral("health/") + secretName;
+}
+
+Result<QByteArray> MonitorConfig::authorization(const SecretStore* secrets) const
 {
     if (secretName.isEmpty())
         return QByteArray();
-    const std::optional<QByteArray> password = secrets ? secrets->secret(secretName) : std::nullopt;
+    // Synchronous: the collector loads the named secrets from the keyring before it builds the checks.
+    const std::optional<QByteArray> password = secrets ? secrets->cached(secretStoreName()) : std::nullopt;
     if (!password)
         return Error::make(ErrorKind::NotFound,
-                           QStringLiteral("secret \"%1\" is not in the console's secret store (set OPS_SECRET_%2)")
-                               .arg(secretName, InMemorySecretStore::normalisedName(secretName).toUpper()));
+                           QStringLiteral("secret \"%1\" is not in the keyring or the console's memory (Health > Enter a "
+                                          "monitor secret, or set OPS_SECRET_%2)")
+                               .arg(secretName, SecretStore::normalisedName(secretStoreName()).section(QLatin1Char('/'), 1).toUpper()));
     return "Basic " + (username.toUtf8() + ':' + *password).toBase64();
 }
 

@@ -7,7 +7,7 @@
 //    "thresholds": [{"metric": "latency_p95", "above": 200, "for_s": 300}]}
 // Without "thresholds" an HTTP or Prometheus monitor alerts on the team plan's p95 > 200 ms for
 // 5 minutes; the other kinds have none (their state already follows pgwatch's thresholds).
-// The password is never here: "secret" names an entry of the SecretLookup.
+// The password is never here: "secret" names an entry of the console's SecretStore, "health/<name>".
 
 #include "common/Result.h"
 #include "health/PrometheusText.h"
@@ -19,7 +19,7 @@
 
 namespace ops::services {
 
-class SecretLookup;
+class SecretStore;
 
 struct MonitorConfig {
     std::vector<SeriesSelector> series;
@@ -29,8 +29,10 @@ struct MonitorConfig {
 
     static Result<MonitorConfig> parse(const QString& kind, const QJsonObject& config);
     // The Authorization header value ("Basic base64(user:password)"), empty without credentials;
-    // an error when the named secret is not in `secrets`.
-    Result<QByteArray> authorization(const SecretLookup* secrets) const;
+    // an error when the named secret is not in `secrets`' memory (see secretStoreName()).
+    Result<QByteArray> authorization(const SecretStore* secrets) const;
+    // "health/<secret>": where the SecretStore keeps it (keyring, OPS_SECRET_<NAME>, a prompt).
+    QString secretStoreName() const;
 };
 
 } // namespace ops::services

@@ -63,7 +63,8 @@ protected:
     ProjectScope& startConsoleAs(const QString& login)
     {
         m_controller = std::make_unique<ConsoleController>(
-            ops::services::DatabaseTarget{TestCluster::shared().connectionString(m_database, login), m_dataDirectory.path()});
+            ops::services::DatabaseTarget{TestCluster::shared().connectionString(m_database, login), m_dataDirectory.path()},
+            m_secrets);
         m_window = std::make_unique<MainWindow>();
         auto* scope = new ProjectScope(*m_window, *m_controller, m_window.get());
         QObject::connect(m_controller.get(), &ConsoleController::databaseReady, scope, &ProjectScope::start);
@@ -95,6 +96,7 @@ protected:
     std::unique_ptr<Connection> m_owner;
     qint64 m_alpha = 0;
     qint64 m_beta = 0;
+    ops::services::SecretStore m_secrets{QStringLiteral("ops-console-tests"), /*useKeyring=*/false};
     std::unique_ptr<ConsoleController> m_controller;
     std::unique_ptr<MainWindow> m_window;
 };

@@ -3,6 +3,7 @@
 // The shared PostgreSQL cluster (if a test started one) is stopped when the tests end, failed or not.
 
 #include "TestCluster.h"
+#include "TestSecrets.h"
 
 #include <gtest/gtest.h>
 
@@ -12,7 +13,6 @@
 #include <QCoreApplication>
 #endif
 #include <QSettings>
-#include <QTemporaryDir>
 
 namespace {
 class StopClusterAtExit final : public ::testing::Environment {
@@ -23,6 +23,9 @@ public:
 
 int main(int argc, char** argv)
 {
+    // Before Qt reads any of it: this process's HOME, XDG directories, TMPDIR and a D-Bus session
+    // without a keyring, all under the build tree's test-output (the leak scan reads it later).
+    const QString ownDirectory = ops::testing::isolateTestProcess(argv[0]);
 #ifdef OPS_TEST_WITH_GUI
     // gtest_discover_tests runs the binary without the test's environment: pick the offscreen
     // platform here, before QApplication exists, unless the caller chose one (Xvfb).
@@ -35,10 +38,11 @@ int main(int argc, char** argv)
     QCoreApplication::setOrganizationName(QStringLiteral("ops-console-tests"));
     QCoreApplication::setApplicationName(QStringLiteral("ops-console-tests"));
     // ctest runs test processes in parallel: each gets its own settings store, so one test's
-    // remembered project or followed files never leak into, or race with, another's.
-    QTemporaryDir settingsDirectory;
-    QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, settingsDirectory.path());
-    QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, settingsDirectory.path());
+    // remembered project or followed files never leak into, or race with, another's. Kept after
+    // the run, for the leak scan.
+    const QString settingsDirectory = ownDirectory + QStringLiteral("/settings");
+    QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, settingsDirectory);
+    QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, settingsDirectory);
     ::testing::InitGoogleTest(&argc, argv);
     ::testing::AddGlobalTestEnvironment(new StopClusterAtExit);
     return RUN_ALL_TESTS();

@@ -87,3 +87,16 @@ TEST(AppOptionsTest, AnyCommandWordRunsHeadlessButOptionValuesDoNot)
     // "explode" is the value of --data-dir here, not a command.
     EXPECT_TRUE(AppOptions::needsDisplay(3, valueArgv));
 }
+
+TEST(AppOptionsTest, NoKeyringKeepsSecretsInMemory)
+{
+    Fixture f;
+    auto usual = AppOptions::parse({QStringLiteral("ops-console")}, QProcessEnvironment(), f.settings);
+    ASSERT_TRUE(usual.ok());
+    EXPECT_TRUE(usual->useKeyring);
+    auto memoryOnly = AppOptions::parse({QStringLiteral("ops-console"), QStringLiteral("--no-keyring"), QStringLiteral("health")},
+                                        QProcessEnvironment(), f.settings);
+    ASSERT_TRUE(memoryOnly.ok()) << memoryOnly.error().message.toStdString();
+    EXPECT_FALSE(memoryOnly->useKeyring);
+    EXPECT_EQ(memoryOnly->command, QStringLiteral("health"));
+}

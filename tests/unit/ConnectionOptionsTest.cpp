@@ -136,4 +136,39 @@ TEST(ConnectionOptionsTest, TlsErrorsNeverRepeatAPasswordLibpqReadAsAValue)
             EXPECT_FALSE(parsed.error().message.contains(QLatin1String("Fz9Secret"))) << parsed.error().message.toStdString();
         }
     }
+TEST(ConnectionOptionsTest, APasswordFromTheSecretStoreGoesToLibpqLastAndNowhereElse)
+{
+    auto options = ConnectionOptions::fromConnectionString(QStringLiteral("host=db.example.com user=ops dbname=ops"));
+    ASSERT_TRUE(options.ok());
+    EXPECT_FALSE(options->containsPassword());
+    EXPECT_FALSE(options->hasPassword());
+    const ConnectionOptions withPassword = options->withPassword("s3cret-from-keyring");
+    EXPECT_TRUE(withPassword.hasPassword());
+    EXPECT_FALSE(withPassword.containsPassword()) << "the saved string still has none";
+    const LibpqParameters parameters = withPassword.libpqParameters();
+    EXPECT_EQ(parameters.pairs().back(), std::make_pair(QByteArray("password"), QByteArray("s3cret-from-keyring")));
+    EXPECT_FALSE(withPassword.displayLocation().contains(QLatin1String("s3cret")));
+    EXPECT_FALSE(withPassword.connectionStringWithoutPassword().contains(QLatin1String("s3cret")));
+}
+
+TEST(ConnectionOptionsTest, StringsWithAPasswordAreRecognisedAndCanBeSavedWithout)
+{
+    EXPECT_TRUE(ConnectionOptions::containsPassword(QStringLiteral("postgresql://ops:pw@db.example.com:6432/ops?sslmode=require")));
+    EXPECT_TRUE(ConnectionOptions::containsPassword(QStringLiteral("host=db password='p w' user=ops")));
+    EXPECT_FALSE(ConnectionOptions::containsPassword(QStringLiteral("postgresql://ops@db.example.com/ops")));
+    EXPECT_FALSE(ConnectionOptions::containsPassword(QStringLiteral("postgresql://[::1")));  // unreadable: nothing to find
+
+    auto uri = ConnectionOptions::fromConnectionString(
+        QStringLiteral("postgresql://ops:pw@db1.example.com:6432,db2.example.com/ops?sslmode=require&target_session_attrs=read-write"));
+    ASSERT_TRUE(uri.ok());
+    const QString saved = uri->connectionStringWithoutPassword();
+    EXPECT_FALSE(saved.contains(QLatin1String("pw"))) << saved.toStdString();
+    auto reparsed = ConnectionOptions::fromConnectionString(saved);
+    ASSERT_TRUE(reparsed.ok()) << saved.toStdString();
+    EXPECT_FALSE(reparsed->containsPassword());
+    EXPECT_EQ(reparsed->host(), QStringLiteral("db1.example.com,db2.example.com"));
+    EXPECT_EQ(reparsed->user(), QStringLiteral("ops"));
+    EXPECT_EQ(reparsed->database(), QStringLiteral("ops"));
+    EXPECT_TRUE(saved.contains(QLatin1String("sslmode='require'")));
+    EXPECT_TRUE(saved.contains(QLatin1String("target_session_attrs='read-write'")));
 }

@@ -192,16 +192,6 @@ TEST(ConnectionProfilesTest, SavesWithoutPasswordsAndTracksTheActiveOne)
     EXPECT_FALSE(file.readAll().contains("hunter2"));
 }
 
-TEST(ConnectionProfilesTest, PasswordJoinsTheStringInMemoryOnlyAndSurvivesQuotes)
-{
-    const QByteArray password = "it's a \\ secret";
-    const QString joined = ConnectionProfiles::withPassword(QStringLiteral("postgresql://me@db:5433/ops?sslmode=require"), password);
-    EXPECT_EQ(SettingsValidator::keywordValue(joined, QStringLiteral("password")).toUtf8(), password);
-    EXPECT_EQ(SettingsValidator::keywordValue(joined, QStringLiteral("port")), QStringLiteral("5433"));
-    EXPECT_EQ(SettingsValidator::keywordValue(joined, QStringLiteral("sslmode")), QStringLiteral("require"));
-    EXPECT_EQ(ConnectionProfiles::withPassword(QStringLiteral("dbname=ops"), QByteArray()), QStringLiteral("dbname=ops"));
-}
-
 TEST(AppOptionsFirstRunTest, OnlyAWindowStartWithNothingSavedAndNoConnectionGiven)
 {
     QTemporaryDir dir;

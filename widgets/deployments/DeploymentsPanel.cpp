@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "deployments/DeploymentsPanel.h"
+
+#include "common/SecretStore.h"
 #include "common/RoleGate.h"
 #include "common/ColumnFit.h"
 
@@ -537,24 +539,33 @@ std::unique_ptr<DeployProvider> productionProvider(const HttpDeployProvider::Con
 
 } // namespace
 
-QWidget* createDeploymentsTab(Pool& pool, const QString& projectSlug, QWidget* parent, DemoPlatform* sharedDemo)
+bool deployProviderNeedsToken()
+{
+    return qEnvironmentVariableIsSet("OPS_DEPLOY_URL")
+           || QSettings().value(QStringLiteral("deploy/kind")).toString() == QLatin1String("http");
+}
+
+QWidget* createDeploymentsTab(Pool& pool, const QString& projectSlug, QWidget* parent, DemoPlatform* sharedDemo,
+                              const SecretStore* secrets)
 {
     auto* tab = new DeploymentsTab(parent);
     auto* layout = new QVBoxLayout(tab);
     layout->setContentsMargins(0, 0, 0, 0);
     HttpDeployProvider::Config providerConfig;
     QString healthUrl = qEnvironmentVariable("OPS_HEALTH_URL");
+    // OPS_DEPLOY_TOKEN, the keyring or the app's prompt put the token there; none: the provider says 401.
+    const QByteArray token = secrets ? secrets->cached(QStringLiteral("deploy/default")).value_or(QByteArray()) : QByteArray();
+    const QSettings settings;
     if (qEnvironmentVariableIsSet("OPS_DEPLOY_URL")) {
         providerConfig.baseUrl = qEnvironmentVariable("OPS_DEPLOY_URL");
         providerConfig.projectId = qEnvironmentVariable("OPS_DEPLOY_PROJECT");
-        providerConfig.token = qgetenv("OPS_DEPLOY_TOKEN");
-    } else if (const QSettings settings; settings.value(QStringLiteral("deploy/kind")).toString() != QLatin1String("demo")
-                                         && settings.contains(QStringLiteral("deploy/kind"))) {
-        // Settings > Deploy providers (the environment above still wins, for CI). The token is the
-        // SecretStore's "deploy/default"; until the tab is handed the store, OPS_DEPLOY_TOKEN fills it.
+        providerConfig.token = token;
+    } else if (settings.contains(QStringLiteral("deploy/kind"))
+               && settings.value(QStringLiteral("deploy/kind")).toString() != QLatin1String("demo")) {
+        // Settings > Deploy providers (the environment above still wins, for CI).
         providerConfig.baseUrl = settings.value(QStringLiteral("deploy/url")).toString();
         providerConfig.projectId = settings.value(QStringLiteral("deploy/projectId")).toString();
-        providerConfig.token = qgetenv("OPS_DEPLOY_TOKEN");
+        providerConfig.token = token;
     } else {
         DemoPlatform* demo = sharedDemo;
         if (!demo) {

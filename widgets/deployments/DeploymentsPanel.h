@@ -29,6 +29,7 @@ class QTableWidget;
 namespace ops::services {
 class DemoPlatform;
 class DeployProvider;
+class SecretStore;
 }
 
 namespace ops::widgets {
@@ -110,12 +111,17 @@ private:
     QFuture<void> m_auditRunning;  // "Verify chain", independent of it
 };
 
-// The tab for the console: its providers (OPS_DEPLOY_URL / OPS_DEPLOY_PROJECT / OPS_DEPLOY_TOKEN /
+// True when the Deployments tab will talk to an HTTP provider that needs the "deploy/default" token:
+// OPS_DEPLOY_URL is set (CI) or Settings > Deploy providers chose HTTP (deploy/kind = http).
+bool deployProviderNeedsToken();
+
+// The tab for the console: its providers (OPS_DEPLOY_URL / OPS_DEPLOY_PROJECT / the token "deploy/default" of `secrets` /
 // OPS_HEALTH_URL, else the demo platform: `sharedDemo` when given, so the Health tab can probe the
 // same one, otherwise one started here; production is the provider's production target, staging
 // its preview builds; with deploy/commandRollback in the settings, production uses the command
 // provider), services and panel, owned by the returned widget. Recovers unfinished rollouts on start.
 QWidget* createDeploymentsTab(ops::services::Pool& pool, const QString& projectSlug = QStringLiteral("demo"),
-                              QWidget* parent = nullptr, ops::services::DemoPlatform* sharedDemo = nullptr);
+                              QWidget* parent = nullptr, ops::services::DemoPlatform* sharedDemo = nullptr,
+                              const ops::services::SecretStore* secrets = nullptr);
 
 } // namespace ops::widgets

@@ -8,12 +8,14 @@
 #include "health/AlertHistoryView.h"
 #include "health/AlertModel.h"
 #include "health/MonitorListView.h"
-#include "health/SecretPromptDialog.h"
+#include "common/SecretPromptDialog.h"
 
 #include <QAbstractItemModelTester>
 #include <QApplication>
+#include <QCheckBox>
 #include <QDeadlineTimer>
 #include <QDialogButtonBox>
+#include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
 #include <QSystemTrayIcon>
@@ -144,6 +146,23 @@ TEST(SecretPromptDialogTest, HidesTheValueAndHandsItOverOnce)
     EXPECT_EQ(dialog.secretName(), QStringLiteral("supabase-metrics"));
     EXPECT_EQ(dialog.takeValue(), QByteArray("s3cret"));
     EXPECT_TRUE(dialog.valueEdit()->text().isEmpty());
+}
+
+TEST(SecretPromptDialogTest, AKnownSecretAsksOnlyItsValueAndRemembersOnlyWithAKeyring)
+{
+    ops::widgets::SecretPromptDialog dialog(QStringLiteral("Database password"), QStringLiteral("<b>plain</b>"),
+                                            QStringLiteral("database/default"));
+    EXPECT_EQ(dialog.nameEdit(), nullptr);
+    EXPECT_EQ(dialog.secretName(), QStringLiteral("database/default"));
+    EXPECT_EQ(dialog.findChild<QLabel*>()->textFormat(), Qt::PlainText);
+    auto* ok = dialog.findChild<QDialogButtonBox*>()->button(QDialogButtonBox::Ok);
+    EXPECT_FALSE(ok->isEnabled());
+    dialog.valueEdit()->setText(QStringLiteral("pw"));
+    EXPECT_TRUE(ok->isEnabled());
+    EXPECT_TRUE(dialog.rememberInKeyring());
+    dialog.setKeyringAvailable(false);
+    EXPECT_FALSE(dialog.rememberBox()->isEnabled());
+    EXPECT_FALSE(dialog.rememberInKeyring());
 }
 
 TEST_F(AlertHistoryViewTest, MonitorListShowsEachMonitorsUptimeAndUnknownWithoutData)

@@ -3,6 +3,7 @@
 // database and one (loopback) provider: exactly one provider call, the other process is told who
 // holds the environment and exits 5. Then `audit verify` as a process finds an owner's edit.
 #include "TestCluster.h"
+#include "TestSecrets.h"
 
 #include "common/ProcessRunner.h"
 #include "demo/DemoPlatform.h"
@@ -25,11 +26,20 @@ QString scalar(Connection& connection, const QString& sql)
     return r ? r->scalar() : QStringLiteral("ERROR ") + r.error().message;
 }
 
+// The platform's token is one of the suite's test secrets: the leak scan looks for it in every
+// file the console processes below wrote.
+DemoPlatform::Config withTestToken()
+{
+    DemoPlatform::Config config;
+    config.token = QString::fromUtf8(ops::testing::testsecrets::deployToken);
+    return config;
+}
+
 ProcessResult console(const QStringList& arguments)
 {
     ProcessOptions options;
     options.timeout = 60s;
-    options.environment.insert(QStringLiteral("OPS_DEPLOY_TOKEN"), QStringLiteral("demo-token"));
+    options.environment.insert(QStringLiteral("OPS_DEPLOY_TOKEN"), QString::fromUtf8(ops::testing::testsecrets::deployToken));
     options.environment.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
     auto result = ProcessRunner::run(QStringLiteral(OPS_CONSOLE_BINARY), arguments, options);
     EXPECT_TRUE(result.ok());
@@ -42,7 +52,7 @@ TEST(DeployProcessTest, TwoConsoleProcessesRollBackAtOnceOneProviderCallOtherNam
 {
     auto database = TestCluster::shared().createDatabase();
     ASSERT_TRUE(database.ok());
-    DemoPlatform platform;
+    DemoPlatform platform(withTestToken());
     ASSERT_TRUE(platform.start().ok());
     const QStringList common{QStringLiteral("--dsn"), TestCluster::shared().connectionString(database->database())};
     const QStringList provider{QStringLiteral("--provider-url"), platform.baseUrl(), QStringLiteral("--health-url"),
@@ -107,7 +117,7 @@ TEST_P(KilledConsoleTest, ANewConsoleRecoversTheOperation)
     auto database = TestCluster::shared().createDatabase();
     ASSERT_TRUE(database.ok());
     auto admin = TestCluster::shared().connect(database->database());
-    DemoPlatform platform;
+    DemoPlatform platform(withTestToken());
     ASSERT_TRUE(platform.start().ok());
     const QStringList common{QStringLiteral("--dsn"), TestCluster::shared().connectionString(database->database())};
     const QStringList provider{QStringLiteral("--provider-url"), platform.baseUrl(), QStringLiteral("--health-url"),
@@ -119,7 +129,7 @@ TEST_P(KilledConsoleTest, ANewConsoleRecoversTheOperation)
     else
         platform.setDegraded(true);          // verification keeps polling a degraded platform
     ProcessOptions options;
-    options.environment.insert(QStringLiteral("OPS_DEPLOY_TOKEN"), QStringLiteral("demo-token"));
+    options.environment.insert(QStringLiteral("OPS_DEPLOY_TOKEN"), QString::fromUtf8(ops::testing::testsecrets::deployToken));
     auto pid = ProcessRunner::startDetached(QStringLiteral(OPS_CONSOLE_BINARY),
                                             common + QStringList{QStringLiteral("rollback"), QStringLiteral("--yes")} + provider,
                                             options);
@@ -152,7 +162,7 @@ TEST(DeployProcessTest, LockRefusesPromotionAndUndoButNotRollbackUntilUnlocked)
 {
     auto database = TestCluster::shared().createDatabase();
     ASSERT_TRUE(database.ok());
-    DemoPlatform platform;
+    DemoPlatform platform(withTestToken());
     ASSERT_TRUE(platform.start().ok());
     const QStringList common{QStringLiteral("--dsn"), TestCluster::shared().connectionString(database->database())};
     const QStringList provider{QStringLiteral("--provider-url"), platform.baseUrl(), QStringLiteral("--health-url"),
@@ -202,7 +212,7 @@ TEST(DeployProcessTest, KilledBeforeTheProviderCallIsRecoveredAsFailed)
     auto database = TestCluster::shared().createDatabase();
     ASSERT_TRUE(database.ok());
     auto admin = TestCluster::shared().connect(database->database());
-    DemoPlatform platform;
+    DemoPlatform platform(withTestToken());
     ASSERT_TRUE(platform.start().ok());
     const QStringList common{QStringLiteral("--dsn"), TestCluster::shared().connectionString(database->database())};
     const QStringList provider{QStringLiteral("--provider-url"), platform.baseUrl(), QStringLiteral("--health-url"),
@@ -214,7 +224,7 @@ TEST(DeployProcessTest, KilledBeforeTheProviderCallIsRecoveredAsFailed)
         "CREATE TRIGGER test_hold_running BEFORE UPDATE ON ops.rollouts FOR EACH ROW EXECUTE FUNCTION ops.test_hold_running();")).ok());
 
     ProcessOptions options;
-    options.environment.insert(QStringLiteral("OPS_DEPLOY_TOKEN"), QStringLiteral("demo-token"));
+    options.environment.insert(QStringLiteral("OPS_DEPLOY_TOKEN"), QString::fromUtf8(ops::testing::testsecrets::deployToken));
     auto pid = ProcessRunner::startDetached(QStringLiteral(OPS_CONSOLE_BINARY),
                                             common + QStringList{QStringLiteral("rollback"), QStringLiteral("--yes")} + provider,
                                             options);

@@ -11,7 +11,8 @@
 #include "health/HealthCheckFactory.h"
 #include "health/HealthCollector.h"
 #include "health/PgStats.h"
-#include "health/SecretLookup.h"
+#include "common/SecretStore.h"
+#include "TestSecrets.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -43,7 +44,7 @@ protected:
         config.direct = m_options;
         config.maxSize = 3;
         m_pool = std::make_unique<Pool>(config);
-        m_secrets->set(QStringLiteral("scrape"), "pa55");
+        m_secrets->remember(QStringLiteral("health/scrape"), ops::testing::testsecrets::monitorPassword);
     }
 
     MonitorDefinition prometheus(const QJsonObject& config) const
@@ -77,7 +78,8 @@ protected:
     ConnectionOptions m_options;
     std::unique_ptr<Connection> m_admin;
     std::unique_ptr<Pool> m_pool;
-    std::shared_ptr<InMemorySecretStore> m_secrets = std::make_shared<InMemorySecretStore>();
+    // Memory only: this fixture is about the probes (tests/integration/secrets covers the keyring).
+    std::unique_ptr<SecretStore> m_secrets = std::make_unique<SecretStore>(QStringLiteral("ops-console-tests"), false);
     qint64 m_project = 0;
 };
 
@@ -116,13 +118,13 @@ TEST_F(HealthSourcesTest, PrometheusNeedsTheRightCredentials)
     EXPECT_TRUE(refused.metrics.isEmpty());
 
     // A wrong password: 401 as well.
-    m_secrets->set(QStringLiteral("scrape"), "wrong");
+    m_secrets->remember(QStringLiteral("health/scrape"), "wrong");
     auto wrong = makeHealthCheck(prometheus(scrapeConfig), &network, *m_pool, m_secrets.get());
     ASSERT_TRUE(wrong.ok());
     EXPECT_EQ(runOnce(*wrong.value()).httpStatus, 401);
 
     // A secret the store does not have: refused before any request, saying how to provide it.
-    m_secrets->remove(QStringLiteral("scrape"));
+    m_secrets->forget(QStringLiteral("health/scrape"));
     auto missing = makeHealthCheck(prometheus(scrapeConfig), &network, *m_pool, m_secrets.get());
     ASSERT_FALSE(missing.ok());
     EXPECT_TRUE(missing.error().message.contains(QStringLiteral("OPS_SECRET_SCRAPE"))) << missing.error().message.toStdString();
@@ -225,7 +227,7 @@ TEST_F(HealthSourcesTest, CollectorWritesPrometheusPostgresAndPoolSamples)
     config.projectId = m_project;
     config.holder = QStringLiteral("console-a");
     config.leaseInterval = 1000ms;
-    config.secrets = m_secrets;
+    config.secrets = m_secrets.get();
     HealthCollector collector(*m_pool, config);
     QHash<qint64, int> written;
     QObject::connect(&collector, &HealthCollector::sampleWritten, [&](qint64 monitor, const QString&) { ++written[monitor]; });
@@ -247,12 +249,13 @@ TEST_F(HealthSourcesTest, CollectorWritesPrometheusPostgresAndPoolSamples)
               QStringLiteral("up CLOSED true"));
     EXPECT_EQ(latest(pool, QStringLiteral("coalesce(latency_ms::text, 'null')")), QStringLiteral("null"));
     // The secret's value is nowhere in the database.
-    EXPECT_EQ(scalar(QStringLiteral("SELECT count(*) FROM ops.monitors WHERE config::text LIKE '%pa55%'")), QStringLiteral("0"));
+    EXPECT_EQ(scalar(QStringLiteral("SELECT count(*) FROM ops.monitors WHERE strpos(config::text, $1) > 0"),
+                     {ops::testing::testsecrets::monitorPassword}), QStringLiteral("0"));
 }
 
 TEST_F(HealthSourcesTest, AMissingSecretFailsTheChecksUntilItIsEnteredAndTheChecksReload)
 {
-    m_secrets->remove(QStringLiteral("scrape"));
+    m_secrets->forget(QStringLiteral("health/scrape"));
     const qint64 metrics = scalar(QStringLiteral("SELECT ops.ensure_monitor($1, 'metrics', $2, 1000, 800, 1, 200, 299, NULL, 'prometheus')"),
                                   {m_project, m_server.url(QStringLiteral("/metrics")).toString()}).toLongLong();
     ASSERT_EQ(scalar(QStringLiteral("SELECT ops.set_monitor_config($1, $2::jsonb)"),
@@ -261,7 +264,7 @@ TEST_F(HealthSourcesTest, AMissingSecretFailsTheChecksUntilItIsEnteredAndTheChec
     config.projectId = m_project;
     config.holder = QStringLiteral("console-a");
     config.leaseInterval = 1000ms;
-    config.secrets = m_secrets;
+    config.secrets = m_secrets.get();
     HealthCollector collector(*m_pool, config);
     QStringList states;
     QObject::connect(&collector, &HealthCollector::sampleWritten, [&](qint64, const QString& state) { states << state; });
@@ -272,7 +275,7 @@ TEST_F(HealthSourcesTest, AMissingSecretFailsTheChecksUntilItIsEnteredAndTheChec
     EXPECT_TRUE(scalar(QStringLiteral("SELECT error FROM ops.health_samples WHERE monitor_id = $1 ORDER BY sampled_at DESC LIMIT 1"), {metrics})
                     .contains(QStringLiteral("OPS_SECRET_SCRAPE")));
 
-    m_secrets->set(QStringLiteral("scrape"), "pa55");  // what the Health menu's prompt does
+    m_secrets->remember(QStringLiteral("health/scrape"), ops::testing::testsecrets::monitorPassword);  // what the Health menu's prompt does
     collector.reloadChecks();
     ASSERT_TRUE(spinUntil([&] { return states.last() == QLatin1String("up"); }, 5s)) << states.join(QLatin1Char(',')).toStdString();
     collector.stop();

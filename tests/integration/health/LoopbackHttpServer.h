@@ -15,6 +15,8 @@
 //   /metrics           Prometheus text; 401 unless the Authorization header is `metricsAuthorization`
 // Counts requests per path and connections accepted.
 
+#include "TestSecrets.h"
+
 #include <QHash>
 #include <QTcpServer>
 #include <QTcpSocket>
@@ -48,7 +50,7 @@ public:
     QString circuitState = QStringLiteral("CLOSED");
     int flakyStatus = 200;
     bool answerGarbage = false;  // every connection gets junk and is closed
-    QByteArray metricsAuthorization = "Basic " + QByteArray("metrics:pa55").toBase64();
+    QByteArray metricsAuthorization = "Basic " + ("metrics:" + ops::testing::testsecrets::monitorPassword).toBase64();
     QByteArray metricsText = "# HELP pg_stat_database_xact_commit commits\n# TYPE pg_stat_database_xact_commit counter\n"
                              "pg_stat_database_xact_commit{datname=\"postgres\"} 4711\n"
                              "pg_stat_database_xact_commit{datname=\"template1\"} 3\n"

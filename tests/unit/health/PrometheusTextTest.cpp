@@ -4,7 +4,7 @@
 #include "health/HttpProbe.h"
 #include "health/MonitorConfig.h"
 #include "health/PrometheusText.h"
-#include "health/SecretLookup.h"
+#include "common/SecretStore.h"
 
 #include <QJsonArray>
 #include <QProcessEnvironment>
@@ -123,7 +123,7 @@ TEST(MonitorConfigTest, PrometheusNeedsSeriesAndCredentialsComeFromTheSecretStor
     ASSERT_EQ(config->thresholds.size(), 1u);  // the plan's p95 > 200 ms for 5 min
     EXPECT_EQ(config->thresholds[0].describe(), QStringLiteral("latency_p95 > 200 for 300 s"));
 
-    InMemorySecretStore secrets;
+    SecretStore secrets(QStringLiteral("ops-console-tests"), /*useKeyring=*/false);
     auto missing = config->authorization(&secrets);
     ASSERT_FALSE(missing.ok());
     EXPECT_TRUE(missing.error().message.contains(QStringLiteral("OPS_SECRET_SUPABASE_METRICS")));
