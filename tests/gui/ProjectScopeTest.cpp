@@ -194,11 +194,11 @@ TEST_F(ProjectScopeTest, TheAdminDialogIsRefusedToANonAdministratorAndWorksForAn
     ASSERT_FALSE(dialog.isRefused());
     QSignalSpy done(&dialog, &ops::widgets::ProjectAdminDialog::changed);
     QSignalSpy loaded(&dialog, &ops::widgets::ProjectAdminDialog::loaded);
-    ASSERT_TRUE(waitForCount(loaded, 1));  // the first list of projects and the selected one's members
+    ASSERT_TRUE(waitForCount(loaded, 1)) << dialog.message().toStdString();  // the first list of projects and the selected one's members
     dialog.createProject(QStringLiteral("gamma"), QStringLiteral("Gamma"));
     ASSERT_TRUE(waitForCount(done, 1));
     EXPECT_TRUE(dialog.message().contains(QStringLiteral("gamma created"))) << dialog.message().toStdString();
-    ASSERT_TRUE(waitForCount(loaded, 2));  // the reload that selects gamma
+    ASSERT_TRUE(waitForCount(loaded, 2)) << dialog.message().toStdString();  // the reload that selects gamma
     dialog.addMember(login);
     ASSERT_TRUE(waitForCount(done, 2));
     QStringList expected{admin, login};
