@@ -25,7 +25,12 @@ if [ -n "$sanitize" ]; then
   export TSAN_OPTIONS="${TSAN_OPTIONS:-halt_on_error=1 second_deadlock_stack=1 ignore_noninstrumented_modules=1 suppressions=$root/tests/tsan.supp}"
   export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}"
   export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
-  "$root/installer/build.sh" -DOPS_SANITIZE="$sanitize" -DCMAKE_BUILD_TYPE=RelWithDebInfo
+  # A sanitizer build compiles everything again (other flags): through ccache when there is one.
+  launcher=()
+  if command -v ccache >/dev/null; then
+    launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache -DCMAKE_C_COMPILER_LAUNCHER=ccache)
+  fi
+  "$root/installer/build.sh" -DOPS_SANITIZE="$sanitize" -DCMAKE_BUILD_TYPE=RelWithDebInfo "${launcher[@]}"
 else
   "$root/installer/build.sh"
 fi

@@ -7,6 +7,7 @@
 #include "db/Migrator.h"
 
 #include <QLoggingCategory>
+#include <QThread>
 
 Q_LOGGING_CATEGORY(lcBootstrap, "ops.db.bootstrap", QtInfoMsg)
 
@@ -15,6 +16,22 @@ namespace ops::services {
 namespace {
 // application_name of the one session each running console keeps open on the embedded server.
 const QString kPresenceName = QStringLiteral("ops-console presence");
+
+// Waits until the backend `pid` has left pg_stat_activity; false when it is still there at the deadline.
+bool waitUntilGone(Connection& connection, int pid, std::chrono::milliseconds timeout)
+{
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (pid > 0) {
+        auto listed = connection.exec(QStringLiteral("SELECT count(*) FROM pg_stat_activity WHERE pid = $1"),
+                                      {QString::number(pid)});
+        if (!listed || listed->toInt64(0, 0) == 0)
+            return true;
+        if (std::chrono::steady_clock::now() >= deadline)
+            return false;
+        QThread::msleep(20);
+    }
+    return true;
+}
 } // namespace
 
 QString DatabaseStatus::summary() const
@@ -95,11 +112,17 @@ Result<void> DatabaseBootstrap::shutdown()
         return {};
     // Another console on the same data directory may still be using the server: leave it running
     // for that one, which stops it when it exits in turn.
+    const int ownPresencePid = m_presence ? m_presence->backendPid() : 0;
     m_presence.reset();
     // Only presence sessions count: this console's own listeners or workers that are still
     // closing must not keep the server alive after the last console exits.
     auto connection = Connection::open(m_embedded->maintenanceOptions(), std::chrono::seconds(5));
     if (connection) {
+        // Closing a connection only asks its backend to exit: until it has, pg_stat_activity still
+        // lists this console's own presence (seen under load), and the last console would take
+        // itself for another one and leave the server running. Two consoles exiting at once both
+        // wait for their own session to go first, so the later one never counts the earlier one.
+        (void)waitUntilGone(**connection, ownPresencePid, std::chrono::seconds(10));
         auto others = (*connection)->exec(QStringLiteral(
             "SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'client backend' "
             "AND pid <> pg_backend_pid() AND application_name = $1"), {kPresenceName});

@@ -9,12 +9,14 @@
 #include "MainWindow.h"
 #include "ProjectScope.h"
 #include "TestCluster.h"
+#include "Wait.h"
 #include "ThemeController.h"
 #include "deployments/DeploymentsPanel.h"
 #include "deployments/EnvironmentCard.h"
 #include "health/HealthPanel.h"
 #include "health/MetricChart.h"
-#include "health/SecretPromptDialog.h"
+#include "common/SecretPromptDialog.h"
+#include "common/SecretStore.h"
 #include "projects/ProjectAdminDialog.h"
 #include "sandbox/SandboxPanel.h"
 #include "sandbox/ViolationFilterBar.h"
@@ -179,7 +181,7 @@ protected:
     {
         if (!m_controller) {
             m_controller = std::make_unique<ConsoleController>(
-                DatabaseTarget{TestCluster::shared().connectionString(m_database, login), m_dataDirectory.path()});
+                DatabaseTarget{TestCluster::shared().connectionString(m_database, login), m_dataDirectory.path()}, m_secrets);
         }
         m_window = std::make_unique<MainWindow>();
         m_window->resize(1200, 800);
@@ -230,6 +232,7 @@ protected:
     std::unique_ptr<Connection> m_owner;
     qint64 m_alpha = 0;
     qint64 m_beta = 0;
+    ops::services::SecretStore m_secrets{QStringLiteral("ops-console-tests"), /*useKeyring=*/false};
     std::unique_ptr<ConsoleController> m_controller;
     std::unique_ptr<MainWindow> m_window;
     ProjectScope* m_scope = nullptr;
@@ -260,7 +263,7 @@ TEST_F(DesktopHabitsTest, ShortcutsSwitchTabsFilterAndRefreshAndSurviveAProjectS
     (void)QTest::qWaitFor([&] { return false; }, 300);  // let the first load finish
     reloaded.clear();
     press(QKeySequence(Qt::Key_F5));
-    EXPECT_TRUE(QTest::qWaitFor([&] { return reloaded.count() >= 1; }, 10000)) << "F5 did not reload the Standup tab";
+    EXPECT_TRUE(ops::testing::waitFor([&] { return reloaded.count() >= 1; })) << "F5 did not reload the Standup tab";
 
     // Another project rebuilds every panel; the shortcuts reach the new ones.
     QSignalSpy installed(&scope, &ProjectScope::projectInstalled);
@@ -389,7 +392,7 @@ TEST_F(DesktopHabitsTest, ColumnWidthsSplittersAndTheTabAreRestoredAfterARebuild
     press(QKeySequence(Qt::CTRL | Qt::Key_2));
     QTableView* table = sandbox()->table();
     ASSERT_EQ(table->objectName(), QStringLiteral("violationTable"));
-    ASSERT_TRUE(QTest::qWaitFor([&] { return table->horizontalHeader()->count() > 3; }, 10000));
+    ASSERT_TRUE(ops::testing::waitFor([&] { return table->horizontalHeader()->count() > 3; }));
     QTest::qWait(50);  // the restore of a header that got its columns late is queued
     table->horizontalHeader()->resizeSection(2, 271);
     auto* splitter = sandbox()->findChild<QSplitter*>(QStringLiteral("sandboxEventsSplitter"));
@@ -405,7 +408,7 @@ TEST_F(DesktopHabitsTest, ColumnWidthsSplittersAndTheTabAreRestoredAfterARebuild
     EXPECT_EQ(m_window->tabs()->currentIndex(), 1);
     QTableView* rebuilt = sandbox()->table();
     ASSERT_NE(rebuilt, table);
-    EXPECT_TRUE(QTest::qWaitFor([&] { return rebuilt->horizontalHeader()->sectionSize(2) == 271; }, 10000))
+    EXPECT_TRUE(ops::testing::waitFor([&] { return rebuilt->horizontalHeader()->sectionSize(2) == 271; }))
         << rebuilt->horizontalHeader()->sectionSize(2);
     EXPECT_EQ(sandbox()->findChild<QSplitter*>(QStringLiteral("sandboxEventsSplitter"))->sizes(), sizes);
 
@@ -414,7 +417,7 @@ TEST_F(DesktopHabitsTest, ColumnWidthsSplittersAndTheTabAreRestoredAfterARebuild
     startConsoleAs(QString());
     EXPECT_EQ(m_window->tabs()->currentIndex(), 1);
     ASSERT_TRUE(sandbox());
-    EXPECT_TRUE(QTest::qWaitFor([&] { return sandbox()->table()->horizontalHeader()->sectionSize(2) == 271; }, 10000))
+    EXPECT_TRUE(ops::testing::waitFor([&] { return sandbox()->table()->horizontalHeader()->sectionSize(2) == 271; }))
         << sandbox()->table()->horizontalHeader()->sectionSize(2);
 }
 

@@ -8,6 +8,7 @@
 // refused outright. Each test also requires that the hostile text did reach the view, so a panel
 // that silently dropped it cannot pass.
 #include "TestCluster.h"
+#include "Wait.h"
 
 #include "db/Pool.h"
 #include "demo/DemoPlatform.h"
@@ -49,6 +50,8 @@
 
 using namespace ops::services;
 using ops::testing::TestCluster;
+using ops::testing::waitFor;
+using ops::testing::waitForCount;
 using namespace std::chrono_literals;
 
 namespace {
@@ -196,9 +199,9 @@ TEST_F(PlainTextTest, SandboxTableAndDetailPaneShowHostileLogTextLiterally)
     ops::widgets::SandboxPanel panel(m_pool.get(), m_options);
     panel.resize(1100, 700);
     panel.show();
-    ASSERT_TRUE(QTest::qWaitFor([&] { return panel.model() && !panel.model()->isLoading() && panel.model()->rowCount() == 1; }, 10000));
+    ASSERT_TRUE(waitFor([&] { return panel.model() && !panel.model()->isLoading() && panel.model()->rowCount() == 1; }));
     panel.table()->selectRow(0);
-    ASSERT_TRUE(QTest::qWaitFor([&] { return panel.detailText().contains(kMarker); }, 10000)) << panel.detailText().toStdString();
+    ASSERT_TRUE(waitFor([&] { return panel.detailText().contains(kMarker); })) << panel.detailText().toStdString();
 
     Audit audit;
     audit.widgetTree(&panel);
@@ -227,7 +230,7 @@ TEST_F(PlainTextTest, HealthPanelShowsMonitorNamesAndPlatformTextLiterally)
     QSignalSpy monitorsLoaded(&panel, &ops::widgets::HealthPanel::monitorsLoaded);
     panel.resize(1100, 700);
     panel.show();
-    ASSERT_TRUE(QTest::qWaitFor([&] { return panel.hasLoaded() && monitorsLoaded.count() > 0; }, 10000));
+    ASSERT_TRUE(waitFor([&] { return panel.hasLoaded() && monitorsLoaded.count() > 0; }));
 
     Audit audit;
     audit.widgetTree(&panel);
@@ -235,11 +238,11 @@ TEST_F(PlainTextTest, HealthPanelShowsMonitorNamesAndPlatformTextLiterally)
     EXPECT_GE(audit.surfacesWithMarker, 2) << "the monitor list and the circuit tile show the hostile text" << report(audit);
     auto* alerts = panel.findChild<ops::widgets::AlertHistoryView*>();
     ASSERT_NE(alerts, nullptr);
-    ASSERT_TRUE(QTest::qWaitFor([&] {
+    ASSERT_TRUE(waitFor([&] {
         Audit seen;
         seen.widgetTree(alerts);
         return seen.surfacesWithMarker > 0;
-    }, 10000)) << "the alert history shows the hostile alert";
+    })) << "the alert history shows the hostile alert";
     Audit alertAudit;
     alertAudit.widgetTree(alerts);
     EXPECT_TRUE(alertAudit.problems.isEmpty()) << report(alertAudit);
@@ -275,11 +278,16 @@ TEST_F(PlainTextTest, DeploymentsShowProviderTextOutputAndAuditLiterally)
     panel.show();
     QSignalSpy refreshed(&panel, &ops::widgets::DeploymentsPanel::refreshed);
     panel.start();
-    ASSERT_TRUE(refreshed.wait(10000));
+    ASSERT_TRUE(waitForCount(refreshed, 1));
     QSignalSpy finished(&panel, &ops::widgets::DeploymentsPanel::rolloutFinished);
     panel.startRollback();
-    ASSERT_TRUE(finished.wait(20000));
-    ASSERT_TRUE(refreshed.wait(10000));
+    ASSERT_TRUE(waitForCount(finished, 1));
+    // The refresh after the rollback shows the reason in both histories.
+    (void)waitFor([&] {
+        Audit shown;
+        shown.widgetTree(&panel);
+        return shown.surfacesWithMarker >= 3;
+    });
 
     Audit audit;
     audit.widgetTree(&panel);
@@ -301,10 +309,10 @@ TEST_F(PlainTextTest, DeploymentsShowProviderTextOutputAndAuditLiterally)
     commandPanel.show();
     QSignalSpy commandRefreshed(&commandPanel, &ops::widgets::DeploymentsPanel::refreshed);
     commandPanel.start();
-    ASSERT_TRUE(commandRefreshed.wait(10000));
+    ASSERT_TRUE(waitForCount(commandRefreshed, 1));
     QSignalSpy commandFinished(&commandPanel, &ops::widgets::DeploymentsPanel::rolloutFinished);
     commandPanel.startRollback();
-    ASSERT_TRUE(commandFinished.wait(20000));
+    ASSERT_TRUE(waitForCount(commandFinished, 1));
     EXPECT_TRUE(commandPanel.outputText().contains(QStringLiteral("\x1b[31mred"))) << commandPanel.outputText().toStdString();
 
     Audit commandAudit;
@@ -329,17 +337,13 @@ TEST_F(PlainTextTest, StandupShowsPlanTextEntriesAndBlockersLiterally)
     panel.resize(1200, 800);
     panel.QWidget::show();  // StandupPanel::show(Loaded) hides it
     QSignalSpy loaded(&panel, &ops::widgets::StandupPanel::loaded);
-    auto waitUntil = [&](const std::function<bool()>& condition) {
-        for (int i = 0; i < 40 && !condition(); ++i)
-            loaded.wait(500);
-        return condition();
-    };
-    ASSERT_TRUE(waitUntil([&] { return panel.tasksView()->topLevelItemCount() >= 1 && panel.peopleView()->topLevelItemCount() >= 1; }));
+    ASSERT_TRUE(waitFor([&] { return panel.tasksView()->topLevelItemCount() >= 1 && panel.peopleView()->topLevelItemCount() >= 1; }));
     panel.peopleView()->topLevelItem(0)->setText(2, kHostile);  // today's standup entry
     panel.raiseBlocker(QStringLiteral("P1"), kHostile);
-    ASSERT_TRUE(waitUntil([&] { return panel.blockersView()->topLevelItemCount() == 1; }));
+    ASSERT_TRUE(waitFor([&] { return panel.blockersView()->topLevelItemCount() == 1; }));
+    const qsizetype loadsBefore = loaded.count();
     panel.reload();
-    ASSERT_TRUE(loaded.wait(10000));
+    ASSERT_TRUE(waitForCount(loaded, loadsBefore + 1));
 
     Audit audit;
     audit.widgetTree(&panel);

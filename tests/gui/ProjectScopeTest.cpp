@@ -6,6 +6,7 @@
 #include "MainWindow.h"
 #include "ProjectScope.h"
 #include "TestCluster.h"
+#include "Wait.h"
 #include "projects/ProjectAdminDialog.h"
 #include "sandbox/SandboxPanel.h"
 #include "sandbox/ViolationTableModel.h"
@@ -24,6 +25,8 @@
 using namespace ops::app;
 using namespace ops::services;
 using ops::testing::TestCluster;
+using ops::testing::waitFor;
+using ops::testing::waitForCount;
 
 namespace {
 
@@ -70,7 +73,7 @@ protected:
         QObject::connect(m_controller.get(), &ConsoleController::databaseReady, scope, &ProjectScope::start);
         QSignalSpy installed(scope, &ProjectScope::projectInstalled);
         m_controller->start();
-        EXPECT_TRUE(installed.wait(30000)) << "no project was installed";
+        EXPECT_TRUE(waitForCount(installed, 1)) << "no project was installed";
         return *scope;
     }
 
@@ -83,7 +86,7 @@ protected:
     QString sandboxText() const
     {
         QString all;
-        (void)QTest::qWaitFor([&] { return sandboxPanel() && sandboxPanel()->model() && sandboxPanel()->model()->rowCount() > 0; }, 10000);
+        (void)waitFor([&] { return sandboxPanel() && sandboxPanel()->model() && sandboxPanel()->model()->rowCount() > 0; });
         auto* model = sandboxPanel() ? sandboxPanel()->model() : nullptr;
         for (int row = 0; model && row < model->rowCount(); ++row)
             for (int column = 0; column < model->columnCount(); ++column)
@@ -105,12 +108,12 @@ protected:
 QPushButton* button(MainWindow& window, MainWindow::Tab tab, const QString& text)
 {
     QPushButton* found = nullptr;
-    (void)QTest::qWaitFor([&] {
+    (void)waitFor([&] {
         for (QPushButton* b : window.tabs()->widget(int(tab))->findChildren<QPushButton*>())
             if (b->text() == text)
                 found = b;
         return found != nullptr;
-    }, 10000);
+    });
     return found;
 }
 
@@ -118,7 +121,7 @@ QPushButton* button(MainWindow& window, MainWindow::Tab tab, const QString& text
 void expectGated(QWidget* control, const QString& why)
 {
     ASSERT_TRUE(control);
-    EXPECT_TRUE(QTest::qWaitFor([&] { return control->toolTip() == why; }, 10000)) << control->toolTip().toStdString();
+    EXPECT_TRUE(waitFor([&] { return control->toolTip() == why; })) << control->toolTip().toStdString();
     EXPECT_FALSE(control->isEnabled());
 }
 
@@ -193,14 +196,13 @@ TEST_F(ProjectScopeTest, TheAdminDialogIsRefusedToANonAdministratorAndWorksForAn
     ASSERT_FALSE(dialog.isRefused());
     QSignalSpy done(&dialog, &ops::widgets::ProjectAdminDialog::changed);
     QSignalSpy loaded(&dialog, &ops::widgets::ProjectAdminDialog::loaded);
-    // Counts, not QSignalSpy::wait(): a signal emitted before the wait starts would be missed.
-    ASSERT_TRUE(QTest::qWaitFor([&] { return loaded.count() >= 1; }, 10000));  // the first list of projects and the selected one's members
+    ASSERT_TRUE(waitForCount(loaded, 1)) << dialog.message().toStdString();  // the first list of projects and the selected one's members
     dialog.createProject(QStringLiteral("gamma"), QStringLiteral("Gamma"));
-    ASSERT_TRUE(QTest::qWaitFor([&] { return done.count() >= 1; }, 10000));
+    ASSERT_TRUE(waitForCount(done, 1));
     EXPECT_TRUE(dialog.message().contains(QStringLiteral("gamma created"))) << dialog.message().toStdString();
-    ASSERT_TRUE(QTest::qWaitFor([&] { return loaded.count() >= 2; }, 10000));  // the reload that selects gamma
+    ASSERT_TRUE(waitForCount(loaded, 2)) << dialog.message().toStdString();  // the reload that selects gamma
     dialog.addMember(login);
-    ASSERT_TRUE(QTest::qWaitFor([&] { return done.count() >= 2; }, 10000));
+    ASSERT_TRUE(waitForCount(done, 2));
     QStringList expected{admin, login};
     expected.sort();  // byte order, as COLLATE "C"
     EXPECT_EQ(m_owner->exec(QStringLiteral("SELECT string_agg(m.member::text, ',' ORDER BY m.member::text COLLATE \"C\") "

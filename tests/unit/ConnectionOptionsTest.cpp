@@ -136,6 +136,8 @@ TEST(ConnectionOptionsTest, TlsErrorsNeverRepeatAPasswordLibpqReadAsAValue)
             EXPECT_FALSE(parsed.error().message.contains(QLatin1String("Fz9Secret"))) << parsed.error().message.toStdString();
         }
     }
+}
+
 TEST(ConnectionOptionsTest, APasswordFromTheSecretStoreGoesToLibpqLastAndNowhereElse)
 {
     auto options = ConnectionOptions::fromConnectionString(QStringLiteral("host=db.example.com user=ops dbname=ops"));

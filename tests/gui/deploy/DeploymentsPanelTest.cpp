@@ -3,6 +3,7 @@
 // clicked, the operation's output appears live, and /api/health (what the Health tab reads)
 // returns to healthy; a viewer sees the button disabled with the reason.
 #include "TestCluster.h"
+#include "Wait.h"
 
 #include "db/Pool.h"
 #include "demo/DemoPlatform.h"
@@ -19,6 +20,8 @@
 
 using namespace ops::services;
 using ops::testing::TestCluster;
+using ops::testing::waitFor;
+using ops::testing::waitForCount;
 using namespace std::chrono_literals;
 
 namespace {
@@ -78,19 +81,18 @@ TEST(DeploymentsPanelTest, ClickingRollbackOnTheBadVersionMakesHealthHealthy)
     panel.show();
     QSignalSpy refreshed(&panel, &ops::widgets::DeploymentsPanel::refreshed);
     panel.start();
-    ASSERT_TRUE(refreshed.wait(10000));
+    ASSERT_TRUE(waitForCount(refreshed, 1));
     EXPECT_TRUE(panel.statusText().contains(QStringLiteral("production: v4 (failed)"))) << panel.statusText().toStdString();
     ASSERT_TRUE(panel.rollbackButton()->isEnabled()) << panel.rollbackButton()->toolTip().toStdString();
 
     QSignalSpy finished(&panel, &ops::widgets::DeploymentsPanel::rolloutFinished);
     QTest::mouseClick(panel.rollbackButton(), Qt::LeftButton);
     EXPECT_FALSE(panel.rollbackButton()->isEnabled()) << "disabled while the operation runs";
-    ASSERT_TRUE(finished.wait(15000));
+    ASSERT_TRUE(waitForCount(finished, 1));
     EXPECT_EQ(finished.at(0).at(0).toString(), QStringLiteral("succeeded")) << finished.at(0).at(1).toString().toStdString();
     EXPECT_EQ(confirmed, QStringLiteral("Roll back production from v4 to v3"));
     EXPECT_TRUE(panel.outputText().contains(QStringLiteral("provider http: rollback to dpl_demo_v3"))) << panel.outputText().toStdString();
-    ASSERT_TRUE(refreshed.wait(10000));
-    EXPECT_TRUE(panel.statusText().contains(QStringLiteral("v3 (passed)"))) << panel.statusText().toStdString();
+    ASSERT_TRUE(waitFor([&] { return panel.statusText().contains(QStringLiteral("v3 (passed)")); })) << panel.statusText().toStdString();
     EXPECT_TRUE(panel.statusText().contains(QStringLiteral("PINNED"))) << panel.statusText().toStdString();
     auto health = HealthVerifier::readHealth(f.platform.baseUrl(), QStringLiteral("/api/health"), 2000ms);
     ASSERT_TRUE(health.ok());
@@ -115,7 +117,7 @@ TEST(DeploymentsPanelTest, AViewerSeesTheButtonDisabledWithTheReason)
     ops::widgets::DeploymentsPanel panel(*f.service);
     QSignalSpy refreshed(&panel, &ops::widgets::DeploymentsPanel::refreshed);
     panel.start();
-    ASSERT_TRUE(refreshed.wait(10000));
+    ASSERT_TRUE(waitForCount(refreshed, 1));
     EXPECT_FALSE(panel.rollbackButton()->isEnabled());
     EXPECT_TRUE(panel.rollbackButton()->toolTip().contains(QStringLiteral("ops_operator"))) << panel.rollbackButton()->toolTip().toStdString();
     EXPECT_FALSE(panel.verifyAuditButton()->isEnabled()) << "a viewer sees only its projects' rows of the chain";

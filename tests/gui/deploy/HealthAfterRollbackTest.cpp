@@ -4,6 +4,7 @@
 // the rollback button is clicked in the Deployments tab; the Health tab's status returns to
 // healthy. Real PostgreSQL with LISTEN, loopback HTTP, no shortcuts between the two tabs.
 #include "TestCluster.h"
+#include "Wait.h"
 
 #include "db/Pool.h"
 #include "demo/DemoPlatform.h"
@@ -22,17 +23,11 @@
 
 using namespace ops::services;
 using ops::testing::TestCluster;
+using ops::testing::waitFor;
+using ops::testing::waitForCount;
 using namespace std::chrono_literals;
 
 namespace {
-
-bool waitFor(const std::function<bool()>& done, int ms)
-{
-    QDeadlineTimer deadline(ms);
-    while (!done() && !deadline.hasExpired())
-        QApplication::processEvents(QEventLoop::AllEvents, 20);
-    return done();
-}
 
 } // namespace
 
@@ -61,7 +56,7 @@ TEST(HealthAfterRollbackTest, ClickingRollbackTurnsTheHealthTabBackToHealthy)
     ops::widgets::HealthPanel health(pool, project, database.value());
     health.show();
     auto status = [&] { return health.tileText(QStringLiteral("status")); };
-    ASSERT_TRUE(waitFor([&] { return status().contains(QLatin1String("unhealthy")); }, 20000)) << status().toStdString();
+    ASSERT_TRUE(waitFor([&] { return status().contains(QLatin1String("unhealthy")); })) << status().toStdString();
 
     HttpDeployProvider::Config providerConfig;
     providerConfig.baseUrl = platform.baseUrl();
@@ -78,13 +73,13 @@ TEST(HealthAfterRollbackTest, ClickingRollbackTurnsTheHealthTabBackToHealthy)
     deployments.show();
     QSignalSpy refreshed(&deployments, &ops::widgets::DeploymentsPanel::refreshed);
     deployments.start();
-    ASSERT_TRUE(refreshed.wait(15000));
+    ASSERT_TRUE(waitForCount(refreshed, 1));
     QSignalSpy finished(&deployments, &ops::widgets::DeploymentsPanel::rolloutFinished);
     QTest::mouseClick(deployments.rollbackButton(), Qt::LeftButton);
-    ASSERT_TRUE(finished.wait(15000));
+    ASSERT_TRUE(waitForCount(finished, 1));
     EXPECT_EQ(finished.at(0).at(0).toString(), QStringLiteral("succeeded")) << finished.at(0).at(1).toString().toStdString();
 
-    EXPECT_TRUE(waitFor([&] { return status().contains(QLatin1String("healthy")) && !status().contains(QLatin1String("unhealthy")); }, 20000))
+    EXPECT_TRUE(waitFor([&] { return status().contains(QLatin1String("healthy")) && !status().contains(QLatin1String("unhealthy")); }))
         << status().toStdString();
     collector.stop();
     health.stopLiveUpdates();

@@ -3,6 +3,7 @@
 // operator's acknowledgement recorded, a viewer's refused and shown; the tray never crashes
 // without a system tray (offscreen).
 #include "TestCluster.h"
+#include "Wait.h"
 
 #include "HealthAlertTray.h"
 #include "health/AlertHistoryView.h"
@@ -25,16 +26,9 @@
 
 using namespace ops::services;
 using ops::testing::TestCluster;
+using ops::testing::waitFor;
 
 namespace {
-
-bool waitFor(const std::function<bool()>& done, int ms = 10000)
-{
-    QDeadlineTimer deadline(ms);
-    while (!done() && !deadline.hasExpired())
-        QApplication::processEvents(QEventLoop::AllEvents, 20);
-    return done();
-}
 
 class AlertHistoryViewTest : public ::testing::Test {
 protected:

@@ -4,6 +4,7 @@
 // monitor can be selected, a live update appends, thresholds are edited and persisted, and a
 // load test runs off the GUI thread and lands in the list; hovering a point shows its value and time.
 #include "TestCluster.h"
+#include "Wait.h"
 
 #include "demo/DemoPlatform.h"
 #include "health/HealthPanel.h"
@@ -24,18 +25,11 @@
 
 using namespace ops::services;
 using ops::testing::TestCluster;
+using ops::testing::waitFor;
 using ops::widgets::HealthPanel;
 using ops::widgets::MetricChart;
 
 namespace {
-
-bool waitFor(const std::function<bool()>& done, int ms = 15000)
-{
-    QDeadlineTimer deadline(ms);
-    while (!done() && !deadline.hasExpired())
-        QApplication::processEvents(QEventLoop::AllEvents, 20);
-    return done();
-}
 
 class HealthChartsTest : public ::testing::Test {
 protected:
@@ -303,7 +297,7 @@ TEST_F(HealthChartsTest, HoveringAPointShowsItsValueAndTime)
     QTest::mouseMove(chart->viewport(), at + QPoint(0, 40));  // off the line first: the move onto it is a hover enter
     QTest::mouseMove(chart->viewport(), at + QPoint(0, 3));  // on the spike's rising line, a little below its top
     const QString time = QDateTime::fromMSecsSinceEpoch(qint64(spike.x())).toString(QStringLiteral("yyyy-MM-dd HH:mm:ss"));
-    ASSERT_TRUE(waitFor([] { return QToolTip::isVisible(); }, 5000));
+    ASSERT_TRUE(waitFor([] { return QToolTip::isVisible(); }));
     // The stored value and its sample time, not the cursor's position mapped to values (a few
     // pixels below the top: about 485).
     EXPECT_TRUE(QToolTip::text().contains(QStringLiteral("487.5"))) << QToolTip::text().toStdString();

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // The Health tab on stored data: tiles and the chart show what the database holds.
 #include "TestCluster.h"
+#include "Wait.h"
 
 #include "health/HealthPanel.h"
 
@@ -11,18 +12,7 @@
 
 using namespace ops::services;
 using ops::testing::TestCluster;
-
-namespace {
-
-bool waitFor(const std::function<bool()>& done, int ms = 10000)
-{
-    QDeadlineTimer deadline(ms);
-    while (!done() && !deadline.hasExpired())
-        QApplication::processEvents(QEventLoop::AllEvents, 20);
-    return done();
-}
-
-} // namespace
+using ops::testing::waitFor;
 
 TEST(HealthPanelTest, TilesAndChartShowTheStoredValues)
 {

@@ -4,6 +4,7 @@
 // buttons, the detail pane's explaining rule and policy proposal, the isolation checklist, charts
 // and the CSV export.
 #include "TestCluster.h"
+#include "Wait.h"
 
 #include "common/OperationProgress.h"
 #include "db/Pool.h"
@@ -39,6 +40,8 @@
 using namespace ops::services;
 using namespace ops::services::sandbox;
 using ops::testing::TestCluster;
+using ops::testing::waitFor;
+using ops::testing::waitForCount;
 using namespace ops::widgets;
 
 namespace {
@@ -87,7 +90,7 @@ protected:
         m_panel = std::make_unique<SandboxPanel>(m_pool.get(), options);
         m_panel->resize(1100, 700);
         m_panel->show();
-        EXPECT_TRUE(QTest::qWaitFor([&] { return m_panel->model() && m_panel->roleLevel().size() > 0; }, 10000));
+        EXPECT_TRUE(waitFor([&] { return m_panel->model() && m_panel->roleLevel().size() > 0; }));
         return *m_panel;
     }
     void insert(const std::vector<ViolationEvent>& list)
@@ -96,7 +99,7 @@ protected:
     }
     static bool waitLoaded(ViolationTableModel* model, int rows)
     {
-        return QTest::qWaitFor([&] { return !model->isLoading() && model->rowCount() == rows; }, 10000);
+        return waitFor([&] { return !model->isLoading() && model->rowCount() == rows; });
     }
 
     ConnectionOptions m_options;
@@ -126,12 +129,12 @@ TEST_F(SandboxGuiTest, PagesLazilyFiltersInTheDatabaseAndShowsNewRowsOnTop)
     SandboxPanel& panel = openPanel();
     ViolationTableModel* model = panel.model();
     QAbstractItemModelTester tester(model, QAbstractItemModelTester::FailureReportingMode::Warning);
-    ASSERT_TRUE(QTest::qWaitFor([&] { return model->rowCount() > 0; }, 10000));
+    ASSERT_TRUE(waitFor([&] { return model->rowCount() > 0; }));
     EXPECT_LT(model->rowCount(), 450);  // pages, not the whole table
     for (int attempt = 0; attempt < 10 && model->rowCount() < 450; ++attempt) {
         const int before = model->rowCount();
         model->fetchMore({});
-        (void)QTest::qWaitFor([&] { return model->rowCount() > before; }, 5000);
+        (void)waitFor([&] { return model->rowCount() > before; });
     }
 
     ASSERT_EQ(model->rowCount(), 450);
@@ -145,14 +148,14 @@ TEST_F(SandboxGuiTest, PagesLazilyFiltersInTheDatabaseAndShowsNewRowsOnTop)
 
     // A new batch: one NOTIFY, rows appear on top.
     insert(events(3, 0));
-    ASSERT_TRUE(QTest::qWaitFor([&] { return model->rowCount() == 453; }, 10000));
+    ASSERT_TRUE(waitFor([&] { return model->rowCount() == 453; }));
     EXPECT_EQ(model->data(model->index(0, ViolationTableModel::Target), Qt::DisplayRole).toString(),
               QStringLiteral("target-0 <b>bold</b>"));
 
     // A filter goes to the database and starts over.
     QComboBox* kind = panel.filterBar()->kindBox();
     kind->setCurrentIndex(kind->findData(QStringLiteral("secret")));
-    ASSERT_TRUE(QTest::qWaitFor([&] { return model->rowCount() == 151; }, 10000)) << model->rowCount();  // 450/3 + 1 of the 3 new
+    ASSERT_TRUE(waitFor([&] { return model->rowCount() == 151; })) << model->rowCount();  // 450/3 + 1 of the 3 new
     for (int row = 0; row < model->rowCount(); ++row)
         ASSERT_EQ(model->data(model->index(row, ViolationTableModel::Kind), Qt::DisplayRole).toString(), QStringLiteral("secret"));
 }
@@ -164,7 +167,7 @@ TEST_F(SandboxGuiTest, ScrollingThroughEverythingKeepsBoundedPagesAndEvictedRows
     SandboxPanel& panel = openPanel();
     ViolationTableModel* model = panel.model();
     QAbstractItemModelTester tester(model, QAbstractItemModelTester::FailureReportingMode::Warning);
-    ASSERT_TRUE(QTest::qWaitFor([&] { return model->rowCount() > 0; }, 10000));
+    ASSERT_TRUE(waitFor([&] { return model->rowCount() > 0; }));
     const QString firstTarget = model->data(model->index(0, ViolationTableModel::Target), Qt::DisplayRole).toString();
     while (model->canFetchMore({}) || model->isLoading()) {
         panel.table()->scrollToBottom();
@@ -173,7 +176,7 @@ TEST_F(SandboxGuiTest, ScrollingThroughEverythingKeepsBoundedPagesAndEvictedRows
     }
     // The last page's rows may still be queued (the model never nests changes: an answer that
     // lands inside another change is applied on the next event-loop turn), so wait for them.
-    ASSERT_TRUE(QTest::qWaitFor([&] { return model->rowCount() == total; }, 10000)) << model->rowCount() << " of " << total;
+    ASSERT_TRUE(waitFor([&] { return model->rowCount() == total; })) << model->rowCount() << " of " << total;
     EXPECT_LE(model->residentPages(), ViolationTableModel::MaxResidentPages);
     std::set<qint64> ids;
     for (int row = 0; row < total; ++row)
@@ -189,7 +192,7 @@ TEST_F(SandboxGuiTest, ScrollingThroughEverythingKeepsBoundedPagesAndEvictedRows
     ASSERT_GE(evicted, 0);
     EXPECT_EQ(model->rowAt(evicted), nullptr);
     QSignalSpy changed(model, &QAbstractItemModel::dataChanged);
-    ASSERT_TRUE(QTest::qWaitFor([&] { return model->rowAt(evicted) != nullptr; }, 10000));
+    ASSERT_TRUE(waitFor([&] { return model->rowAt(evicted) != nullptr; }));
     EXPECT_EQ(model->data(model->index(evicted, ViolationTableModel::Target), Qt::DisplayRole).toString(),
               QStringLiteral("target-%1 <b>bold</b>").arg(total - model->idAt(evicted)));
     EXPECT_EQ(model->data(model->index(0, ViolationTableModel::Target), Qt::DisplayRole).toString(), firstTarget);
@@ -262,7 +265,7 @@ TEST_F(SandboxGuiTest, ViewerSeesTriageButtonsDisabledWithTheReason)
     // Even called directly, the database refuses and nothing changes.
     panel.table()->selectAll();
     panel.setStatusOfSelection(QStringLiteral("resolved"));
-    ASSERT_TRUE(QTest::qWaitFor([&] { return panel.messageText().contains(QStringLiteral("permission denied")); }, 10000))
+    ASSERT_TRUE(waitFor([&] { return panel.messageText().contains(QStringLiteral("permission denied")); }))
         << panel.messageText().toStdString();
     EXPECT_EQ(m_admin->exec(QStringLiteral("SELECT count(*) FROM ops.sandbox_violations WHERE status = 'new'"))->scalar(),
               QStringLiteral("5"));
@@ -279,10 +282,10 @@ TEST_F(SandboxGuiTest, OperatorAcknowledgesTheSelectionAndItIsAudited)
     panel.table()->selectionModel()->select(panel.model()->index(1, 0),
                                             QItemSelectionModel::Select | QItemSelectionModel::Rows);
     panel.acknowledgeButton()->click();
-    ASSERT_TRUE(QTest::qWaitFor([&] {
+    ASSERT_TRUE(waitFor([&] {
         return m_admin->exec(QStringLiteral("SELECT count(*) FROM ops.sandbox_violations WHERE status = 'acknowledged'"))->scalar()
                == QStringLiteral("2");
-    }, 10000));
+    }));
     EXPECT_EQ(m_admin->exec(QStringLiteral("SELECT count(*) FROM ops.audit_log WHERE action = 'sandbox.status_changed'"))->scalar(),
               QStringLiteral("1"));
 }
@@ -301,7 +304,7 @@ TEST_F(SandboxGuiTest, DetailPaneNamesTheRuleFromTheSettingsAndAllowIsAProposedD
 
     QSignalSpy loaded(&panel, &SandboxPanel::policyLoaded);
     panel.loadPolicy(QStringLiteral(OPS_TEST_DATA "/sandbox/settings.json"));
-    ASSERT_TRUE(loaded.count() == 1 || loaded.wait(10000));  // a tiny file may be read before wait() starts
+    ASSERT_TRUE(waitForCount(loaded, 1));  // a tiny file may be read before this line
     EXPECT_TRUE(panel.detailText().contains(QStringLiteral("rule (explained): settings settings.json: filesystem.denyRead: ~/.ssh (blocked)")))
         << panel.detailText().toStdString();
 
@@ -341,7 +344,7 @@ TEST_F(SandboxGuiTest, IsolationChecklistTurnsGreenAsTheProbesAreBlocked)
     check->projectDirectoryEdit()->setText(QStringLiteral("/home/dev/app"));
     QSignalSpy checked(check, &IsolationCheckView::checked);
     check->recheck();
-    ASSERT_TRUE(checked.wait(10000));
+    ASSERT_TRUE(waitForCount(checked, 1));
     for (int i = 0; i < 3; ++i) {
         EXPECT_FALSE(check->items()[std::size_t(i)].passed);
         EXPECT_TRUE(check->itemLabel(i)->text().startsWith(QStringLiteral("\u2718")));
@@ -351,7 +354,7 @@ TEST_F(SandboxGuiTest, IsolationChecklistTurnsGreenAsTheProbesAreBlocked)
             event(ViolationKind::Network, QStringLiteral("example.org:443"), now),
             event(ViolationKind::FileRead, QStringLiteral("/etc/hostname"), now)});
     check->recheck();
-    ASSERT_TRUE(checked.wait(10000));
+    ASSERT_TRUE(waitForCount(checked, 2));
     for (int i = 0; i < 3; ++i) {
         EXPECT_TRUE(check->items()[std::size_t(i)].passed) << i;
         EXPECT_TRUE(check->itemLabel(i)->text().startsWith(QStringLiteral("\u2714")));
@@ -370,7 +373,7 @@ TEST_F(SandboxGuiTest, ChartsShowSqlAggregatesAndEscapeOutsideTextInLabels)
     ViolationChartsView* charts = panel.charts();
     QSignalSpy refreshed(charts, &ViolationChartsView::refreshed);
     charts->refresh(panel.filterBar()->filter());
-    ASSERT_TRUE(refreshed.wait(10000));
+    ASSERT_TRUE(waitForCount(refreshed, 1));
     EXPECT_EQ(charts->data().topTargets.front().label, QStringLiteral("<b>evil</b>:443"));
     EXPECT_EQ(charts->data().topTargets.front().count, 2);
     EXPECT_EQ(charts->hourlyChart()->series().size(), 1);
@@ -392,7 +395,7 @@ TEST_F(SandboxGuiTest, ExportWritesTheCurrentFilterOffTheGuiThread)
     const QString path = directory.filePath(QStringLiteral("secrets.csv"));
     QSignalSpy finished(&panel, &SandboxPanel::exportFinished);
     panel.exportCsv(path);
-    ASSERT_TRUE(finished.wait(10000));
+    ASSERT_TRUE(waitForCount(finished, 1));
     EXPECT_TRUE(finished.at(0).at(0).toBool());
     QFile file(path);
     ASSERT_TRUE(file.open(QIODevice::ReadOnly));
@@ -403,7 +406,7 @@ TEST_F(SandboxGuiTest, ExportShowsAProgressBarAndCancelLeavesNoFile)
 {
     insert(events(8001, 0));  // five pages of the export: Cancel lands between two of them
     SandboxPanel& panel = openPanel();
-    ASSERT_TRUE(QTest::qWaitFor([&] { return panel.model()->rowCount() > 0; }, 10000));
+    ASSERT_TRUE(ops::testing::waitFor([&] { return panel.model()->rowCount() > 0; }));
     QTemporaryDir directory;
     const QString path = directory.filePath(QStringLiteral("all.csv"));
     QSignalSpy finished(&panel, &SandboxPanel::exportFinished);
@@ -435,7 +438,7 @@ TEST_F(SandboxGuiTest, NewBadgeCountsRowsThatArriveWhileTheTabIsNotShown)
     panel.hide();
     QSignalSpy badge(&panel, &SandboxPanel::newSinceViewedChanged);
     insert(events(4, 0));
-    ASSERT_TRUE(QTest::qWaitFor([&] { return panel.newSinceViewed() == 4; }, 10000));
+    ASSERT_TRUE(waitFor([&] { return panel.newSinceViewed() == 4; }));
     panel.show();
     EXPECT_EQ(panel.newSinceViewed(), 0);
     EXPECT_EQ(badge.last().at(0).toInt(), 0);
@@ -446,7 +449,7 @@ TEST_F(SandboxGuiTest, EveryRowShownExactlyOnceWhileRowsArriveDuringPaging)
     insert(events(1000, 100));
     SandboxPanel& panel = openPanel();
     ViolationTableModel* model = panel.model();
-    ASSERT_TRUE(QTest::qWaitFor([&] { return model->rowCount() > 0; }, 10000));
+    ASSERT_TRUE(waitFor([&] { return model->rowCount() > 0; }));
     // Between pages, other writers add rows: some newer than everything (they come on top by
     // NOTIFY), some older than everything (a page reaches them too): each must be shown once.
     int added = 0;
@@ -462,7 +465,7 @@ TEST_F(SandboxGuiTest, EveryRowShownExactlyOnceWhileRowsArriveDuringPaging)
     }
     const int total = 1000 + 2 * added;
     ASSERT_GT(added, 3);
-    ASSERT_TRUE(QTest::qWaitFor([&] { return model->rowCount() >= total; }, 10000)) << model->rowCount() << " of " << total;
+    ASSERT_TRUE(waitFor([&] { return model->rowCount() >= total; })) << model->rowCount() << " of " << total;
     QTest::qWait(300);  // late notifications change nothing
     ASSERT_EQ(model->rowCount(), total);
     std::set<qint64> ids;
@@ -493,16 +496,16 @@ TEST_F(SandboxGuiTest, FollowedFileFlowsIntoTheTableAndIsResumedByTheNextPanel)
         SandboxPanel& panel = openPanel(QStringLiteral("ops_operator"));
         panel.followFile(path);
         EXPECT_EQ(panel.followedFiles(), QStringList{path});
-        ASSERT_TRUE(QTest::qWaitFor([&] { return panel.model()->rowCount() == 5; }, 10000)) << panel.model()->rowCount();
+        ASSERT_TRUE(waitFor([&] { return panel.model()->rowCount() == 5; })) << panel.model()->rowCount();
         m_panel.reset();  // the console closes
     }
     append(5, 3);
     SandboxPanel panel(m_pool.get(), m_options);  // opens again: follows the same file, from where it stopped
     panel.show();
-    ASSERT_TRUE(QTest::qWaitFor([&] { return panel.followedFiles() == QStringList{path}; }, 10000));
-    ASSERT_TRUE(QTest::qWaitFor([&] {
+    ASSERT_TRUE(waitFor([&] { return panel.followedFiles() == QStringList{path}; }));
+    ASSERT_TRUE(waitFor([&] {
         return m_admin->exec(QStringLiteral("SELECT count(*) FROM ops.sandbox_violations"))->scalar() == QStringLiteral("8");
-    }, 10000));
+    }));
     QTest::qWait(1500);  // another poll stores nothing twice
     EXPECT_EQ(m_admin->exec(QStringLiteral("SELECT count(DISTINCT target) || '/' || count(*) FROM ops.sandbox_violations"))->scalar(),
               QStringLiteral("8/8"));

@@ -5,6 +5,7 @@
 // reach a second console live; blockers carry their escalation clock and record who resolved them.
 #include "TestCluster.h"
 #include "common/OperationProgress.h"
+#include "Wait.h"
 
 #include "db/Pool.h"
 #include "plan/PlanImporter.h"
@@ -30,18 +31,11 @@ using namespace ops::services;
 using namespace ops::services::plan;
 using ops::testing::TestCluster;
 using ops::widgets::OperationProgress;
+using ops::testing::waitFor;
+using ops::testing::waitForCount;
 using ops::widgets::StandupPanel;
 
 namespace {
-
-// Waits for reloads until `condition` holds (each reload emits loaded()); false after ~20 s.
-bool waitUntil(StandupPanel& panel, const std::function<bool()>& condition)
-{
-    QSignalSpy loaded(&panel, &StandupPanel::loaded);
-    for (int i = 0; i < 40 && !condition(); ++i)
-        loaded.wait(500);
-    return condition();
-}
 
 QString cellText(QTreeWidget* tree, int row, int column)
 {
@@ -108,7 +102,7 @@ TEST_F(StandupPanelTest, TickManualCriteriaWatchMetricTurnGreenSignGoAndExport)
     StandupPanel panel(*m_pool, m_options, QStringLiteral("demo"));
     panel.dateEdit()->setDate(QDate(2025, 1, 21));  // the plan's day 4
     QTreeWidget* criteria = panel.criteriaView();
-    ASSERT_TRUE(waitUntil(panel, [&] { return panel.tasksView()->topLevelItemCount() == 4 && criteria->topLevelItemCount() == 3; }));
+    ASSERT_TRUE(waitFor([&] { return panel.tasksView()->topLevelItemCount() == 4 && criteria->topLevelItemCount() == 3; }));
     EXPECT_EQ(cellText(panel.tasksView(), 0, 0), QStringLiteral("Task 11: Connection Pool Tests"));
     EXPECT_TRUE(panel.dayLabel()->text().contains(QStringLiteral("day 4"))) << panel.dayLabel()->text().toStdString();
     EXPECT_EQ(cellText(criteria, 0, StandupPanel::CriterionStateColumn), QStringLiteral("not_met"));
@@ -118,18 +112,18 @@ TEST_F(StandupPanelTest, TickManualCriteriaWatchMetricTurnGreenSignGoAndExport)
     EXPECT_EQ(cellText(criteria, 2, StandupPanel::CriterionStateColumn), QStringLiteral("not_measured"));
 
     criteria->topLevelItem(0)->setCheckState(0, Qt::Checked);  // "All tests passing?"
-    ASSERT_TRUE(waitUntil(panel, [&] { return cellText(criteria, 0, StandupPanel::CriterionStateColumn) == QStringLiteral("met"); }));
+    ASSERT_TRUE(waitFor([&] { return cellText(criteria, 0, StandupPanel::CriterionStateColumn) == QStringLiteral("met"); }));
 
     // The binding is editable: a bad expression is refused and kept out, a good one is stored.
     criteria->topLevelItem(2)->setText(StandupPanel::CriterionBinding, QStringLiteral("latency is fine"));
-    ASSERT_TRUE(waitUntil(panel, [&] { return panel.statusLabel()->text().contains(QStringLiteral("not a criterion expression")); }));
-    ASSERT_TRUE(waitUntil(panel, [&] { return cellText(criteria, 2, StandupPanel::CriterionBinding) == QStringLiteral("p95_latency(15m) < 200ms"); }));
+    ASSERT_TRUE(waitFor([&] { return panel.statusLabel()->text().contains(QStringLiteral("not a criterion expression")); }));
+    ASSERT_TRUE(waitFor([&] { return cellText(criteria, 2, StandupPanel::CriterionBinding) == QStringLiteral("p95_latency(15m) < 200ms"); }));
     criteria->topLevelItem(2)->setText(StandupPanel::CriterionBinding, QStringLiteral("p95_latency(15m)<150ms"));
-    ASSERT_TRUE(waitUntil(panel, [&] { return cellText(criteria, 2, StandupPanel::CriterionBinding) == QStringLiteral("p95_latency(15m) < 150ms"); }));
+    ASSERT_TRUE(waitFor([&] { return cellText(criteria, 2, StandupPanel::CriterionBinding) == QStringLiteral("p95_latency(15m) < 150ms"); }));
 
     // Samples arrive: NOTIFY ops_health reloads the tab by itself; both metric criteria turn green.
     insertHealthSamples(120.0, 20);
-    ASSERT_TRUE(waitUntil(panel, [&] { return cellText(criteria, 1, StandupPanel::CriterionStateColumn) == QStringLiteral("met"); }))
+    ASSERT_TRUE(waitFor([&] { return cellText(criteria, 1, StandupPanel::CriterionStateColumn) == QStringLiteral("met"); }))
         << cellText(criteria, 1, StandupPanel::CriterionValue).toStdString();
     EXPECT_EQ(cellText(criteria, 1, StandupPanel::CriterionValue), QStringLiteral("100%"));
     EXPECT_EQ(cellText(criteria, 2, StandupPanel::CriterionStateColumn), QStringLiteral("met"));
@@ -137,7 +131,7 @@ TEST_F(StandupPanelTest, TickManualCriteriaWatchMetricTurnGreenSignGoAndExport)
 
     QSignalSpy signedSpy(&panel, &StandupPanel::signed_);
     panel.signCheckpoint(true);
-    ASSERT_TRUE(signedSpy.wait(10000)) << panel.statusLabel()->text().toStdString();
+    ASSERT_TRUE(waitForCount(signedSpy, 1)) << panel.statusLabel()->text().toStdString();
     auto signoff = m_admin->exec(QStringLiteral(
         "SELECT s.decision, s.snapshot->'criteria'->1->>'state', s.snapshot->'criteria'->2->>'value' "
         "FROM ops.signoffs s JOIN ops.checkpoints c ON c.id = s.checkpoint_id WHERE c.title = 'Day 4 EOD Checkpoint'"));
@@ -146,12 +140,12 @@ TEST_F(StandupPanelTest, TickManualCriteriaWatchMetricTurnGreenSignGoAndExport)
     EXPECT_EQ(signoff->text(0, 0), QStringLiteral("go"));
     EXPECT_EQ(signoff->text(0, 1), QStringLiteral("met"));
     EXPECT_EQ(signoff->text(0, 2), QStringLiteral("120ms"));
-    ASSERT_TRUE(waitUntil(panel, [&] { return cellText(criteria, 0, 0) == QStringLiteral("Staging successful?"); }));  // Day 5 2pm next
+    ASSERT_TRUE(waitFor([&] { return cellText(criteria, 0, 0) == QStringLiteral("Staging successful?"); }));  // Day 5 2pm next
 
     QTemporaryDir dir;
     QSignalSpy exported(&panel, &StandupPanel::exported);
     panel.exportCheckpointReport(dir.filePath(QStringLiteral("day4.md")));
-    ASSERT_TRUE(exported.wait(15000));
+    ASSERT_TRUE(waitForCount(exported, 1));
     ASSERT_TRUE(exported.last().at(1).toBool()) << panel.statusLabel()->text().toStdString();
     QFile markdown(dir.filePath(QStringLiteral("day4.md")));
     ASSERT_TRUE(markdown.open(QIODevice::ReadOnly));
@@ -164,7 +158,7 @@ TEST_F(StandupPanelTest, TickManualCriteriaWatchMetricTurnGreenSignGoAndExport)
     EXPECT_GT(QFileInfo(dir.filePath(QStringLiteral("day4.chart.png"))).size(), 1000);
 
     panel.exportWeekReport(dir.filePath(QStringLiteral("week.pdf")));
-    ASSERT_TRUE(exported.wait(15000));
+    ASSERT_TRUE(waitForCount(exported, 2));
     ASSERT_TRUE(exported.last().at(1).toBool()) << panel.statusLabel()->text().toStdString();
     QFile pdf(dir.filePath(QStringLiteral("week.pdf")));
     ASSERT_TRUE(pdf.open(QIODevice::ReadOnly));
@@ -200,18 +194,18 @@ TEST_F(StandupPanelTest, EntriesReachAnotherConsoleLiveAndBlockersShowTheirClock
     for (StandupPanel* panel : {&mine, &theirs})
         panel->dateEdit()->setDate(QDate(2025, 1, 21));
     // The plan's team are the rows to fill in.
-    ASSERT_TRUE(waitUntil(mine, [&] { return mine.peopleView()->topLevelItemCount() >= 2; }));
-    ASSERT_TRUE(waitUntil(theirs, [&] { return theirs.peopleView()->topLevelItemCount() >= 2; }));
+    ASSERT_TRUE(waitFor([&] { return mine.peopleView()->topLevelItemCount() >= 2; }));
+    ASSERT_TRUE(waitFor([&] { return theirs.peopleView()->topLevelItemCount() >= 2; }));
     EXPECT_EQ(cellText(mine.peopleView(), 0, 0), QStringLiteral("Rana"));
     EXPECT_FALSE(mine.readinessLabel()->text().isEmpty());
 
     mine.peopleView()->topLevelItem(0)->setText(2, QStringLiteral("pool tests"));
-    ASSERT_TRUE(waitUntil(theirs, [&] { return cellText(theirs.peopleView(), 0, 2) == QStringLiteral("pool tests"); }));
+    ASSERT_TRUE(waitFor([&] { return cellText(theirs.peopleView(), 0, 2) == QStringLiteral("pool tests"); }));
     EXPECT_EQ(m_admin->exec(QStringLiteral("SELECT today FROM ops.standup_entries WHERE person = 'Rana' AND entry_date = '2025-01-21'"))->scalar(),
               QStringLiteral("pool tests"));
 
     mine.raiseBlocker(QStringLiteral("P0"), QStringLiteral("pooler down"));
-    ASSERT_TRUE(waitUntil(theirs, [&] { return theirs.blockersView()->topLevelItemCount() == 1; }));
+    ASSERT_TRUE(waitFor([&] { return theirs.blockersView()->topLevelItemCount() == 1; }));
     QTreeWidget* blockers = theirs.blockersView();
     EXPECT_EQ(cellText(blockers, 0, StandupPanel::BlockerPriority), QStringLiteral("P0"));
     const QString clock = cellText(blockers, 0, StandupPanel::BlockerTimeLeft);
@@ -223,7 +217,7 @@ TEST_F(StandupPanelTest, EntriesReachAnotherConsoleLiveAndBlockersShowTheirClock
         "INSERT INTO ops.blockers (project_id, entry_date, title, priority, raised_by, raised_at) "
         "VALUES ($1, '2025-01-21', 'old', 'P1', 'claire', now() - interval '3 hours')"), {m_project}).ok());
     theirs.reload();
-    ASSERT_TRUE(waitUntil(theirs, [&] { return blockers->topLevelItemCount() == 2; }));
+    ASSERT_TRUE(waitFor([&] { return blockers->topLevelItemCount() == 2; }));
     QTreeWidgetItem* old = blockers->findItems(QStringLiteral("old"), Qt::MatchExactly, StandupPanel::BlockerTitle).value(0);
     ASSERT_NE(old, nullptr);
     EXPECT_EQ(old->text(StandupPanel::BlockerState), QStringLiteral("OVERDUE"));
@@ -231,7 +225,7 @@ TEST_F(StandupPanelTest, EntriesReachAnotherConsoleLiveAndBlockersShowTheirClock
     EXPECT_TRUE(old->font(StandupPanel::BlockerState).bold());
 
     emit blockers->itemDoubleClicked(blockers->findItems(QStringLiteral("pooler down"), Qt::MatchExactly, StandupPanel::BlockerTitle).value(0), 0);
-    ASSERT_TRUE(waitUntil(theirs, [&] {
+    ASSERT_TRUE(waitFor([&] {
         auto found = blockers->findItems(QStringLiteral("pooler down"), Qt::MatchExactly, StandupPanel::BlockerTitle);
         return !found.isEmpty() && found.first()->text(StandupPanel::BlockerState).startsWith(QStringLiteral("resolved by postgres at"));
     }));
