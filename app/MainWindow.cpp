@@ -16,6 +16,8 @@
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QSettings>
+
+#include <iterator>
 #include <QStatusBar>
 #include <QTabWidget>
 
@@ -254,10 +256,11 @@ ops::services::Result<QStringList> MainWindow::saveScreenshots(const QString& di
         return Error::make(ErrorKind::Io, tr("cannot create %1").arg(directory));
     QStringList written;
     const int current = m_tabs->currentIndex();
-    for (int index = 0; index < m_tabs->count(); ++index) {
+    // Fixed file names in Tab order: a tab's text is translated and carries counts ("Sandbox (3 new)").
+    static const char* const fileNames[] = {"health", "sandbox", "deployments", "standup"};
+    for (int index = 0; index < m_tabs->count() && index < int(std::size(fileNames)); ++index) {
         m_tabs->setCurrentIndex(index);
-        const QString file = QDir(directory).filePath(m_tabs->tabText(index).toLower().remove(QLatin1Char('&'))
-                                                      + QStringLiteral(".png"));
+        const QString file = QDir(directory).filePath(QLatin1String(fileNames[index]) + QStringLiteral(".png"));
         if (!grab().save(file))
             return Error::make(ErrorKind::Io, tr("cannot write %1").arg(file));
         written << file;
