@@ -3,7 +3,7 @@
 // shortcuts that survive a project switch, Ctrl+R through the rollback button's own checks,
 // an accessible name on every control, the dark theme reaching widgets and charts, layouts
 // remembered across a rebuild and a restart, and the tray's status colour.
-#include "ConsoleController.h"
+#include "ConsoleWindowFixture.h"
 #include "DesktopActions.h"
 #include "HealthAlertTray.h"
 #include "MainWindow.h"
@@ -128,77 +128,42 @@ int expectEveryControlNamed(QWidget* root)
     return checked;
 }
 
-class DesktopHabitsTest : public ::testing::Test {
+class DesktopHabitsTest : public ConsoleWindowFixture {
 protected:
     void SetUp() override
     {
-        for (const QString& key : {QStringLiteral("project/current"), QStringLiteral("layout"), QStringLiteral("appearance")})
-            QSettings().remove(key);
-        auto database = TestCluster::shared().createDatabase();
-        ASSERT_TRUE(database.ok());
-        m_database = database->database();
-        m_owner = TestCluster::shared().connect(m_database);
-        ASSERT_TRUE(m_owner);
-        m_alpha = project(QStringLiteral("alpha"));
-        m_beta = project(QStringLiteral("beta"));
+        clearRememberedSettings();
+        ConsoleWindowFixture::SetUp();
     }
 
     void TearDown() override
     {
         closeConsole();
-        if (m_controller)
-            m_controller->shutdown();
-        for (const QString& key : {QStringLiteral("project/current"), QStringLiteral("layout"), QStringLiteral("appearance")})
-            QSettings().remove(key);
+        ConsoleWindowFixture::TearDown();
+        clearRememberedSettings();
         // The theme is application-wide: the next test starts on the platform's.
         ThemeController().setMode(ThemeController::Mode::System);
         QSettings().remove(QStringLiteral("appearance"));
     }
 
-    qint64 project(const QString& slug)
+    static void clearRememberedSettings()
     {
-        auto id = m_owner->exec(QStringLiteral("INSERT INTO ops.projects (slug, name) VALUES ($1, initcap($1)) RETURNING id"), {slug});
-        EXPECT_TRUE(id.ok());
-        auto violation = m_owner->exec(QStringLiteral("SELECT ops.report_violation($1, now(), 'm', 'a', 's', 'network', 'connect', $2, "
-                                                      "'r', 'blocked', 'high', 'raw')"),
-                                       {id->toInt64(0, 0), slug + QStringLiteral("-only.example.org:443")});
-        EXPECT_TRUE(violation.ok()) << violation.error().toString().toStdString();
-        return id->toInt64(0, 0);
+        for (const QString& key : {QStringLiteral("project/current"), QStringLiteral("layout"), QStringLiteral("appearance")})
+            QSettings().remove(key);
     }
 
-    QString member(const QString& role, bool inBeta = false)
-    {
-        const QString login = TestCluster::createMember(*m_owner, role, m_alpha, QStringLiteral("desk"));
-        if (inBeta) {
-            EXPECT_TRUE(m_owner->exec(QStringLiteral("INSERT INTO ops.project_members (project_id, member) VALUES ($1, $2)"), {m_beta, login}).ok());
-        }
-        return login;
-    }
+    QString member(const QString& role, bool inBeta = false) { return ConsoleWindowFixture::member(role, QStringLiteral("desk"), inBeta); }
 
     // Starts the console as `login` (a new window: a restart as far as the window knows) and
     // waits until all four tabs show their panels.
     ProjectScope& startConsoleAs(const QString& login)
     {
-        if (!m_controller) {
-            m_controller = std::make_unique<ConsoleController>(
-                DatabaseTarget{TestCluster::shared().connectionString(m_database, login), m_dataDirectory.path()}, m_secrets);
-        }
-        m_window = std::make_unique<MainWindow>();
-        m_window->resize(1200, 800);
-        m_scope = new ProjectScope(*m_window, *m_controller, m_window.get());
-        QSignalSpy installed(m_scope, &ProjectScope::projectInstalled);
-        if (m_controller->pool()) {
-            m_scope->start();  // the database is already up: a restarted window
-        } else {
-            QObject::connect(m_controller.get(), &ConsoleController::databaseReady, m_scope, &ProjectScope::start);
-            m_controller->start();
-        }
-        EXPECT_TRUE(installed.wait(30000)) << "no project was installed";
-        EXPECT_TRUE(QTest::qWaitFor([&] { return health() != nullptr; }, 20000)) << "the Health tab never loaded";
+        ProjectScope& scope = openConsoleAs(login);
+        EXPECT_TRUE(ops::testing::waitFor([&] { return health() != nullptr; })) << "the Health tab never loaded";
         m_window->show();
         m_window->activateWindow();
         EXPECT_TRUE(QTest::qWaitForWindowActive(m_window.get()));
-        return *m_scope;
+        return scope;
     }
 
     void closeConsole()
@@ -223,19 +188,9 @@ protected:
     // Production's rollback button, once the Deployments tab has its panel.
     QPushButton* rollbackButton()
     {
-        EXPECT_TRUE(QTest::qWaitFor([&] { return deployments() != nullptr; }, 20000)) << "the Deployments tab never loaded";
+        EXPECT_TRUE(ops::testing::waitFor([&] { return deployments() != nullptr; })) << "the Deployments tab never loaded";
         return deployments() ? deployments()->rollbackButton(0) : nullptr;
     }
-
-    QTemporaryDir m_dataDirectory;
-    QString m_database;
-    std::unique_ptr<Connection> m_owner;
-    qint64 m_alpha = 0;
-    qint64 m_beta = 0;
-    ops::services::SecretStore m_secrets{QStringLiteral("ops-console-tests"), /*useKeyring=*/false};
-    std::unique_ptr<ConsoleController> m_controller;
-    std::unique_ptr<MainWindow> m_window;
-    ProjectScope* m_scope = nullptr;
 };
 
 } // namespace
@@ -291,7 +246,7 @@ TEST_F(DesktopHabitsTest, CtrlRGoesThroughTheRollbackButtonsConfirmationAndCheck
     QPushButton* button = rollbackButton();
     ASSERT_TRUE(button);
     // Production's demo history ends in a failed build: an operator may roll it back.
-    ASSERT_TRUE(QTest::qWaitFor([&] { return button->isEnabled(); }, 15000))
+    ASSERT_TRUE(ops::testing::waitFor([&] { return button->isEnabled(); }))
         << button->toolTip().toStdString() << " / " << deployments()->statusText(0).toStdString();
     QStringList asked;
     deployments()->setConfirm([&](QWidget*, const RolloutPlan& plan, QString*, QString*) {
@@ -309,7 +264,7 @@ TEST_F(DesktopHabitsTest, CtrlRGoesThroughTheRollbackButtonsConfirmationAndCheck
     const QString said = m_window->statusBar()->currentMessage();
     EXPECT_EQ(said, QStringLiteral("Cannot roll back: %1").arg(button->toolTip()));
     EXPECT_FALSE(button->toolTip().isEmpty());
-    ASSERT_TRUE(QTest::qWaitFor([&] { return refreshed.count() >= 1; }, 15000));
+    ASSERT_TRUE(ops::testing::waitFor([&] { return refreshed.count() >= 1; }));
     EXPECT_TRUE(asked.isEmpty());
 
     // Enabled again: Ctrl+R asks the same confirmation as a click, with the planned rollback.
@@ -317,7 +272,7 @@ TEST_F(DesktopHabitsTest, CtrlRGoesThroughTheRollbackButtonsConfirmationAndCheck
     m_window->tabs()->setCurrentIndex(0);
     press(QKeySequence(Qt::CTRL | Qt::Key_R));
     EXPECT_EQ(m_window->tabs()->currentIndex(), int(MainWindow::Tab::Deployments));
-    EXPECT_TRUE(QTest::qWaitFor([&] { return !asked.isEmpty(); }, 15000)) << "Ctrl+R never asked for confirmation";
+    EXPECT_TRUE(ops::testing::waitFor([&] { return !asked.isEmpty(); })) << "Ctrl+R never asked for confirmation";
     ASSERT_EQ(asked.size(), 1);
     EXPECT_TRUE(asked.first().contains(QStringLiteral("production"))) << asked.first().toStdString();
 }
@@ -327,7 +282,7 @@ TEST_F(DesktopHabitsTest, EveryInteractiveControlHasAnAccessibleName)
     startConsoleAs(member(QStringLiteral("ops_admin")));
     // Visit every tab and sub-tab: some panels build their views when first shown or loaded.
     QTabWidget* tabs = m_window->tabs();
-    ASSERT_TRUE(QTest::qWaitFor([&] { return sandbox() && sandbox()->charts() && sandbox()->isolationCheck(); }, 15000));
+    ASSERT_TRUE(ops::testing::waitFor([&] { return sandbox() && sandbox()->charts() && sandbox()->isolationCheck(); }));
     for (int index = 0; index < tabs->count(); ++index) {
         tabs->setCurrentIndex(index);
         for (QTabWidget* inner : tabs->widget(index)->findChildren<QTabWidget*>())

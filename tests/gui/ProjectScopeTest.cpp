@@ -2,11 +2,7 @@
 // Who is connected and which project every tab shows: the real console controller against a real
 // database, logged in as a real login role. Switching projects replaces what the panels show;
 // the administrator's dialog is refused to anyone else.
-#include "ConsoleController.h"
-#include "MainWindow.h"
-#include "ProjectScope.h"
-#include "TestCluster.h"
-#include "Wait.h"
+#include "ConsoleWindowFixture.h"
 #include "projects/ProjectAdminDialog.h"
 #include "sandbox/SandboxPanel.h"
 #include "sandbox/ViolationTableModel.h"
@@ -30,52 +26,10 @@ using ops::testing::waitForCount;
 
 namespace {
 
-class ProjectScopeTest : public ::testing::Test {
+class ProjectScopeTest : public ConsoleWindowFixture {
 protected:
-    void SetUp() override
-    {
-        auto database = TestCluster::shared().createDatabase();
-        ASSERT_TRUE(database.ok());
-        m_database = database->database();
-        m_owner = TestCluster::shared().connect(m_database);
-        ASSERT_TRUE(m_owner);
-        m_alpha = project(QStringLiteral("alpha"));
-        m_beta = project(QStringLiteral("beta"));
-        QSettings().remove(QStringLiteral("project/current"));
-    }
-
-    void TearDown() override
-    {
-        m_window.reset();
-        if (m_controller)
-            m_controller->shutdown();
-    }
-
-    qint64 project(const QString& slug)
-    {
-        auto id = m_owner->exec(QStringLiteral("INSERT INTO ops.projects (slug, name) VALUES ($1, initcap($1)) RETURNING id"), {slug});
-        EXPECT_TRUE(id.ok());
-        auto violation = m_owner->exec(QStringLiteral("SELECT ops.report_violation($1, now(), 'm', 'a', 's', 'network', 'connect', $2, "
-                                                      "'r', 'blocked', 'high', 'raw')"),
-                                       {id->toInt64(0, 0), slug + QStringLiteral("-only.example.org:443")});
-        EXPECT_TRUE(violation.ok()) << violation.error().toString().toStdString();
-        return id->toInt64(0, 0);
-    }
-
     // Starts the console as `login` and waits until every tab shows a project.
-    ProjectScope& startConsoleAs(const QString& login)
-    {
-        m_controller = std::make_unique<ConsoleController>(
-            ops::services::DatabaseTarget{TestCluster::shared().connectionString(m_database, login), m_dataDirectory.path()},
-            m_secrets);
-        m_window = std::make_unique<MainWindow>();
-        auto* scope = new ProjectScope(*m_window, *m_controller, m_window.get());
-        QObject::connect(m_controller.get(), &ConsoleController::databaseReady, scope, &ProjectScope::start);
-        QSignalSpy installed(scope, &ProjectScope::projectInstalled);
-        m_controller->start();
-        EXPECT_TRUE(waitForCount(installed, 1)) << "no project was installed";
-        return *scope;
-    }
+    ProjectScope& startConsoleAs(const QString& login) { return openConsoleAs(login); }
 
     ops::widgets::SandboxPanel* sandboxPanel() const
     {
@@ -93,15 +47,6 @@ protected:
                 all += model->data(model->index(row, column), Qt::DisplayRole).toString() + QLatin1Char('|');
         return all;
     }
-
-    QTemporaryDir m_dataDirectory;
-    QString m_database;
-    std::unique_ptr<Connection> m_owner;
-    qint64 m_alpha = 0;
-    qint64 m_beta = 0;
-    ops::services::SecretStore m_secrets{QStringLiteral("ops-console-tests"), /*useKeyring=*/false};
-    std::unique_ptr<ConsoleController> m_controller;
-    std::unique_ptr<MainWindow> m_window;
 };
 
 // The button labelled `text` on `tab`, once the tab's panel has one.
@@ -129,7 +74,7 @@ void expectGated(QWidget* control, const QString& why)
 
 TEST_F(ProjectScopeTest, AViewersMutatingControlsAreDisabledAndSayWhyOnEveryPanel)
 {
-    const QString login = TestCluster::createMember(*m_owner, QStringLiteral("ops_viewer"), m_alpha, QStringLiteral("scopeviewer"));
+    const QString login = member(QStringLiteral("ops_viewer"), QStringLiteral("scopeviewer"));
     startConsoleAs(login);
     EXPECT_EQ(m_window->loginIdentityText(), QStringLiteral("Connected as %1 · viewer").arg(login));
     const QString operatorNeeded = QStringLiteral("Needs the ops_operator role; you are connected as viewer.");
@@ -144,8 +89,7 @@ TEST_F(ProjectScopeTest, AViewersMutatingControlsAreDisabledAndSayWhyOnEveryPane
 
 TEST_F(ProjectScopeTest, TheWindowShowsWhoIsConnectedAndSwitchingProjectsChangesWhatThePanelsShow)
 {
-    const QString login = TestCluster::createMember(*m_owner, QStringLiteral("ops_operator"), m_alpha, QStringLiteral("scope"));
-    ASSERT_TRUE(m_owner->exec(QStringLiteral("INSERT INTO ops.project_members (project_id, member) VALUES ($1, $2)"), {m_beta, login}).ok());
+    const QString login = member(QStringLiteral("ops_operator"), QStringLiteral("scope"), /*inBeta=*/true);
     ProjectScope& scope = startConsoleAs(login);
 
     EXPECT_EQ(m_window->loginIdentityText(), QStringLiteral("Connected as %1 · operator").arg(login));
@@ -176,7 +120,7 @@ TEST_F(ProjectScopeTest, TheWindowShowsWhoIsConnectedAndSwitchingProjectsChanges
 
 TEST_F(ProjectScopeTest, TheAdminDialogIsRefusedToANonAdministratorAndWorksForAnAdministrator)
 {
-    const QString login = TestCluster::createMember(*m_owner, QStringLiteral("ops_approver"), m_alpha, QStringLiteral("scope"));
+    const QString login = member(QStringLiteral("ops_approver"), QStringLiteral("scope"));
     startConsoleAs(login);
     ops::widgets::ProjectAdminDialog refused(*m_controller->pool(), QStringLiteral("approver"));
     EXPECT_TRUE(refused.isRefused());
@@ -189,7 +133,8 @@ TEST_F(ProjectScopeTest, TheAdminDialogIsRefusedToANonAdministratorAndWorksForAn
     // An administrator's dialog creates a project and adds the approver to it.
     m_window.reset();
     m_controller->shutdown();
-    const QString admin = TestCluster::createMember(*m_owner, QStringLiteral("ops_admin"), m_alpha, QStringLiteral("scopeadmin"));
+    m_controller.reset();  // a new console, logged in as the administrator
+    const QString admin = member(QStringLiteral("ops_admin"), QStringLiteral("scopeadmin"));
     startConsoleAs(admin);
     EXPECT_TRUE(m_window->manageProjectsAction()->isEnabled());
     ops::widgets::ProjectAdminDialog dialog(*m_controller->pool(), QStringLiteral("admin"));
