@@ -9,6 +9,7 @@
 
 #include <QDialogButtonBox>
 #include <QHBoxLayout>
+#include <QCoreApplication>
 #include <QLabel>
 #include <QListWidget>
 #include <QPushButton>
@@ -24,6 +25,8 @@ namespace {
 // The thresholds already have an editor next to the charts they colour (Health tab > Thresholds):
 // this page leads there instead of keeping a second one.
 class ThresholdsPage final : public SettingsPage {
+    // No Q_OBJECT (no signals of its own): its own translation context all the same.
+    Q_DECLARE_TR_FUNCTIONS(ThresholdsPage)
 public:
     explicit ThresholdsPage(SettingsDialog* dialog) : SettingsPage(dialog)
     {
