@@ -5,12 +5,17 @@
 
 namespace ops::services {
 
-Result<AuditVerification> AuditVerifier::verify(Pool& pool, int pageSize)
+Result<AuditVerification> AuditVerifier::verify(Pool& pool, int pageSize, const std::atomic<bool>* cancel,
+                                                const std::function<void(qint64 rowsChecked)>& progress)
 {
     AuditVerification result;
     QByteArray expectedPrev = QCryptographicHash::hash(QByteArray(), QCryptographicHash::Sha256).toHex();
     qint64 lastId = 0;
     while (true) {
+        if (cancel && cancel->load()) {
+            result.cancelled = true;
+            return result;
+        }
         auto page = pool.withClient(QStringLiteral("audit verify"), [&](Connection& c) {
             return c.exec(QStringLiteral(
                 "SELECT id, encode(prev_hash, 'hex'), encode(row_hash, 'hex'), "
@@ -39,6 +44,8 @@ Result<AuditVerification> AuditVerifier::verify(Pool& pool, int pageSize)
             expectedPrev = stored;
             lastId = id;
         }
+        if (progress)
+            progress(result.rowsChecked);
         if (page->rowCount() < pageSize)
             break;
     }

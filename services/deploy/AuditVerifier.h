@@ -11,6 +11,9 @@
 
 #include "db/Pool.h"
 
+#include <atomic>
+#include <functional>
+
 namespace ops::services {
 
 struct AuditVerification {
@@ -18,11 +21,16 @@ struct AuditVerification {
     bool intact = true;
     qint64 brokenAtId = 0;   // first row whose link or content does not verify
     QString problem;         // what was wrong there
+    bool cancelled = false;  // stopped on request before the end: nothing is claimed about the rest
 };
 
 class AuditVerifier final {
 public:
-    static Result<AuditVerification> verify(Pool& pool, int pageSize = 5000);
+    // `cancel` (optional) is read before each page; once set, verification stops there and says so.
+    // `progress` (optional) is called after each page with the rows checked so far, on the
+    // calling thread.
+    static Result<AuditVerification> verify(Pool& pool, int pageSize = 5000, const std::atomic<bool>* cancel = nullptr,
+                                            const std::function<void(qint64 rowsChecked)>& progress = {});
 };
 
 } // namespace ops::services

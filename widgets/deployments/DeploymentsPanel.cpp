@@ -4,6 +4,7 @@
 #include "common/SecretStore.h"
 #include "common/RoleGate.h"
 #include "common/ColumnFit.h"
+#include "common/OperationProgress.h"
 
 #include "common/PlainToolTip.h"
 #include "demo/DemoPlatform.h"
@@ -139,7 +140,10 @@ DeploymentsPanel::DeploymentsPanel(const QList<RolloutService*>& environments, Q
     auditTop->addWidget(m_auditResult, 1);
     m_audit = makeTable({QStringLiteral("#"), tr("At (UTC)"), tr("Who"), tr("Action"),
                          tr("Subject")}, QStringLiteral("auditLog"), tr("Audit log"), auditPage);
+    m_auditProgress = new OperationProgress(auditPage);
+    m_auditProgress->setObjectName(QStringLiteral("auditProgress"));
     auditLayout->addLayout(auditTop);
+    auditLayout->addWidget(m_auditProgress);
     auditLayout->addWidget(m_audit, 1);
     history->addTab(m_history, tr("&Deployments"));
     history->addTab(m_operations, tr("&Operations"));
@@ -193,6 +197,7 @@ DeploymentsPanel::DeploymentsPanel(const QList<RolloutService*>& environments, Q
     });
     connect(m_cancel, &QPushButton::clicked, this, &DeploymentsPanel::cancelOperation);
     connect(m_verifyAudit, &QPushButton::clicked, this, &DeploymentsPanel::verifyAudit);
+    connect(m_auditProgress, &OperationProgress::cancelRequested, this, [this] { m_auditCancel->store(true); });
 }
 
 DeploymentsPanel::~DeploymentsPanel()
@@ -474,16 +479,31 @@ void DeploymentsPanel::verifyAudit()
         return;
     m_verifyAudit->setEnabled(false);
     m_auditResult->setText(tr("Verifying..."));
+    m_auditCancel->store(false);
+    m_auditProgress->start(tr("Verifying the audit chain"));
     QPointer<DeploymentsPanel> self(this);
     Pool* pool = &m_services.first()->pool();
-    m_auditRunning = QtConcurrent::run([self, pool] {
-        auto verification = AuditVerifier::verify(*pool);
+    auto cancel = m_auditCancel;
+    m_auditRunning = QtConcurrent::run([self, pool, cancel] {
+        const auto reportProgress = [self](qint64 rows) {
+            QMetaObject::invokeMethod(qApp, [self, rows] {
+                if (self && self->m_auditProgress->isRunning())
+                    self->m_auditProgress->setProgress(0, tr("%1 rows checked").arg(rows));
+            }, Qt::QueuedConnection);
+        };
+        auto verification = AuditVerifier::verify(*pool, 5000, cancel.get(), reportProgress);
         QMetaObject::invokeMethod(qApp, [self, verification] {
             if (!self)
                 return;
+            self->m_auditProgress->finish();
             self->m_verifyAudit->setEnabled(true);
             if (!verification) {
                 self->m_auditResult->setText(tr("Cannot verify: %1").arg(verification.error().message));
+                return;
+            }
+            if (verification->cancelled) {
+                self->m_auditResult->setText(tr("Verification cancelled after %1 rows: nothing is claimed about the rest")
+                                                 .arg(verification->rowsChecked));
                 return;
             }
             self->m_auditResult->setText(

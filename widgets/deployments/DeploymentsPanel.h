@@ -16,6 +16,7 @@
 #include <QFuture>
 #include <QWidget>
 
+#include <atomic>
 #include <functional>
 #include <memory>
 
@@ -33,6 +34,8 @@ class SecretStore;
 }
 
 namespace ops::widgets {
+
+class OperationProgress;
 
 class EnvironmentCard;
 
@@ -64,6 +67,7 @@ public:
     QString outputText() const;
     QStringList timeline() const;
     QString auditVerification() const;
+    OperationProgress* auditProgress() const { return m_auditProgress; }
     QTableWidget* operationsTable() const { return m_operations; }
 
 public slots:
@@ -101,6 +105,10 @@ private:
     QProgressBar* m_runningBar = nullptr;
     QPushButton* m_verifyAudit = nullptr;
     QLabel* m_auditResult = nullptr;
+    OperationProgress* m_auditProgress = nullptr;  // "Verify chain": rows so far, Cancel
+    // Set by Cancel, read by the verifying worker between pages; shared so a worker outliving the
+    // panel never reads freed memory.
+    std::shared_ptr<std::atomic<bool>> m_auditCancel = std::make_shared<std::atomic<bool>>(false);
     QTableWidget* m_history = nullptr;
     QTableWidget* m_operations = nullptr;
     QTableWidget* m_audit = nullptr;

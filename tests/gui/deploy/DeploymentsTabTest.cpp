@@ -13,6 +13,7 @@
 #include "deploy/HttpDeployProvider.h"
 #include "deployments/DeploymentsPanel.h"
 #include "deployments/EnvironmentCard.h"
+#include "common/OperationProgress.h"
 
 #include <QApplication>
 #include <QProgressBar>
@@ -210,9 +211,13 @@ TEST(DeploymentsTabTest, VerifyChainReportsIntactThenTheEditedRow)
     panel.show();
     QSignalSpy verified(&panel, &DeploymentsPanel::auditVerified);
     QTest::mouseClick(panel.verifyAuditButton(), Qt::LeftButton);
+    // The progress strip (rows so far, Cancel) shows while the chain is checked and goes away after.
+    EXPECT_TRUE(panel.auditProgress()->isRunning());
+    EXPECT_FALSE(panel.auditProgress()->isHidden());  // on the Audit log page, which need not be the current one
     ASSERT_TRUE(waitForCount(verified, 1));
     EXPECT_TRUE(verified.at(0).at(0).toBool());
     EXPECT_TRUE(panel.auditVerification().startsWith(QStringLiteral("Chain intact"))) << panel.auditVerification().toStdString();
+    EXPECT_TRUE(panel.auditProgress()->isHidden());
     ASSERT_TRUE(f.admin->execScript(QStringLiteral(
         "ALTER TABLE ops.audit_log DISABLE TRIGGER audit_log_append_only; "
         "UPDATE ops.audit_log SET subject = 'nothing happened' WHERE action = 'environment.locked'; "

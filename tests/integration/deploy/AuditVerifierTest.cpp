@@ -86,3 +86,35 @@ TEST_F(AuditVerifierTest, DeletedTailIsFoundThroughTheHead)
     EXPECT_FALSE(result->intact);
     EXPECT_EQ(result->brokenAtId, 7);
 }
+
+// A long chain reports its progress page by page, and Cancel stops it at the next page boundary
+// with "cancelled", never with a verdict about rows it did not read.
+TEST_F(AuditVerifierTest, ReportsProgressPerPageAndStopsAtThePageAfterCancel)
+{
+    const auto total = m_admin->exec(QStringLiteral("SELECT count(*) FROM ops.audit_log"));
+    ASSERT_TRUE(total.ok());
+    ASSERT_GE(total->toInt64(0, 0), 7);
+
+    QList<qint64> seen;
+    auto whole = AuditVerifier::verify(*m_pool, 3, nullptr, [&](qint64 rows) { seen << rows; });
+    ASSERT_TRUE(whole.ok());
+    EXPECT_FALSE(whole->cancelled);
+    EXPECT_TRUE(whole->intact);
+    ASSERT_GE(seen.size(), 3);
+    EXPECT_EQ(seen.first(), 3);
+    EXPECT_EQ(seen.last(), total->toInt64(0, 0));
+
+    // Cancelled before it starts: nothing read, nothing claimed.
+    std::atomic<bool> cancel{true};
+    auto none = AuditVerifier::verify(*m_pool, 3, &cancel);
+    ASSERT_TRUE(none.ok());
+    EXPECT_TRUE(none->cancelled);
+    EXPECT_EQ(none->rowsChecked, 0);
+
+    // Cancelled while the first page is being checked: it stops before the second page.
+    cancel = false;
+    auto partial = AuditVerifier::verify(*m_pool, 3, &cancel, [&](qint64) { cancel = true; });
+    ASSERT_TRUE(partial.ok());
+    EXPECT_TRUE(partial->cancelled);
+    EXPECT_EQ(partial->rowsChecked, 3);
+}
