@@ -37,7 +37,13 @@ string(JOIN "\n" CPACK_PACKAGE_DESCRIPTION
   "with a verified one-click rollback, and the daily standup with signed"
   "Go/No-Go checkpoints. With no database configured it starts its own private"
   "PostgreSQL cluster.")
-set(CPACK_STRIP_FILES ON)
+# Stripped for users; kept whole in a sanitizer build, whose package test must symbolize the
+# sanitizer's stacks (tests/tsan.supp matches Qt's header names) and is never shipped.
+if(OPS_SANITIZE)
+  set(CPACK_STRIP_FILES OFF)
+else()
+  set(CPACK_STRIP_FILES ON)
+endif()
 set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)  # ops-console_<version>_<arch>.deb
 set(CPACK_DEBIAN_PACKAGE_SECTION admin)
 set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)

@@ -18,6 +18,7 @@
 #include "deployments/DeploymentsPanel.h"
 #include "health/AlertHistoryView.h"
 #include "health/HealthPanel.h"
+#include "health/MonitorListView.h"
 #include "plan/PlanImporter.h"
 #include "plan/PlanStore.h"
 #include "sandbox/SandboxPanel.h"
@@ -227,10 +228,13 @@ TEST_F(PlainTextTest, HealthPanelShowsMonitorNamesAndPlatformTextLiterally)
     ASSERT_TRUE(alert.ok()) << alert.error().toString().toStdString();
 
     ops::widgets::HealthPanel panel(*m_pool, m_project, m_options, false);
-    QSignalSpy monitorsLoaded(&panel, &ops::widgets::HealthPanel::monitorsLoaded);
     panel.resize(1100, 700);
     panel.show();
-    ASSERT_TRUE(waitFor([&] { return panel.hasLoaded() && monitorsLoaded.count() > 0; }));
+    // Waits on what is shown, not on monitorsLoaded: a load that finishes while the panel is being
+    // built emits before any spy could exist (Qt 6.4 runs a finished future's continuation at once).
+    auto* monitors = panel.findChild<ops::widgets::MonitorListView*>();
+    ASSERT_NE(monitors, nullptr);
+    ASSERT_TRUE(waitFor([&] { return panel.hasLoaded() && monitors->model()->rowCount() > 0; }));
 
     Audit audit;
     audit.widgetTree(&panel);
