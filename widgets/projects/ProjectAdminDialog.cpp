@@ -10,6 +10,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QListWidget>
+#include <QMetaObject>
 #include <QPushButton>
 #include <QTreeWidget>
 #include <QVBoxLayout>
@@ -80,7 +81,9 @@ ProjectAdminDialog::ProjectAdminDialog(Pool& pool, QString roleLevel, QWidget* p
     connect(m_add, &QPushButton::clicked, this, [this] { addMember(m_member->text().trimmed()); });
     connect(m_remove, &QPushButton::clicked, this, &ProjectAdminDialog::removeSelectedMember);
     connect(m_projectList, &QListWidget::currentRowChanged, this, &ProjectAdminDialog::reloadMembers);
-    reloadProjects();
+    // From the event loop, not the constructor: a load that is already finished runs its continuation
+    // at once (Qt 6.4), and `loaded` emitted during construction would reach no one.
+    QMetaObject::invokeMethod(this, [this] { reloadProjects(); }, Qt::QueuedConnection);
 }
 
 bool ProjectAdminDialog::isRefused() const
