@@ -161,4 +161,12 @@ bool AppOptions::wantsFirstRun(const QSettings& settings) const
     return settings.allKeys().isEmpty();
 }
 
+ops::services::DatabaseTarget AppOptions::databaseTarget() const
+{
+    ops::services::DatabaseTarget target{connectionString, dataDirectory};
+    target.passwordSecret = databasePasswordSecret;
+    target.password = databasePassword;
+    return target;
+}
+
 } // namespace ops::app

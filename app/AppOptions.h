@@ -6,6 +6,7 @@
 // profile in settings, else the embedded default in --data-dir (default: the user's data directory).
 
 #include "common/Result.h"
+#include "db/DatabaseBootstrap.h"
 
 #include <QProcessEnvironment>
 #include <QSettings>
@@ -27,6 +28,10 @@ struct AppOptions {
     QByteArray databasePassword;
     // The SecretStore name of the database password: the saved active profile's, else "database/default".
     QString databasePasswordSecret = QStringLiteral("database/default");
+
+    // What to connect to, as the window and the headless commands both start it: the connection
+    // string, the embedded data directory, the password's secret name and a password already read.
+    ops::services::DatabaseTarget databaseTarget() const;
     bool showVersion = false;
     bool showHelp = false;
     QString helpText;

@@ -109,8 +109,7 @@ int main(int argc, char** argv)
     ops::services::SecretStore secrets(QStringLiteral("ops-console"), options.useKeyring);
     secrets.fillFromEnvironment();
     // First start with nothing saved: the wizard, before the database starts (skipping = embedded).
-    ops::services::DatabaseTarget target{options.connectionString, options.dataDirectory};
-    target.passwordSecret = options.databasePasswordSecret;
+    ops::services::DatabaseTarget target = options.databaseTarget();
     FirstRunOutcome firstRun;
     if (options.wantsFirstRun(settings)) {
         firstRun = runFirstRunWizard(settings, secrets);

@@ -30,8 +30,7 @@ std::optional<QByteArray> waitForSecret(SecretStore& secrets, const QString& nam
 
 QByteArray storedDatabasePassword(const AppOptions& options, SecretStore& secrets)
 {
-    DatabaseTarget target{options.connectionString, options.dataDirectory};
-    target.passwordSecret = options.databasePasswordSecret;
+    const DatabaseTarget target = options.databaseTarget();
     if (!target.wantsStoredPassword())
         return {};
     return waitForSecret(secrets, target.passwordSecret).value_or(QByteArray());
@@ -40,8 +39,7 @@ QByteArray storedDatabasePassword(const AppOptions& options, SecretStore& secret
 Result<std::unique_ptr<HeadlessSession>> HeadlessSession::open(const AppOptions& options)
 {
     std::unique_ptr<HeadlessSession> session(new HeadlessSession);
-    DatabaseTarget target{options.connectionString, options.dataDirectory};
-    target.password = options.databasePassword;
+    const DatabaseTarget target = options.databaseTarget();
     session->m_bootstrap = std::make_unique<DatabaseBootstrap>(target);
     auto started = session->m_bootstrap->start();
     if (!started)
